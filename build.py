@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The dossier's command line: ingest seeds, build the site, serve a live preview."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("dossier")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: one line, never a traceback unless --debug
+        if args.debug:
+            raise
+        print(f"error: {type(error).__name__}: {error} (run again with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug messages")
+    paths = argparse.ArgumentParser(add_help=False)
+    paths.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="folder of raw seed documents (default: seeds/)")
+    paths.add_argument("--content", type=Path, default=ROOT / "content", help="folder of curated pages (default: content/)")
+    site = argparse.ArgumentParser(add_help=False)
+    site.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
+    site.add_argument("--base-url", help="public URL of the site, for the feed and sitemap")
+    site.add_argument("--drafts", action="store_true", help="include draft pages")
+    site.add_argument("--layouts", type=Path, help="templates folder (default: layouts/ beside the content folder)")
+
+    parser = argparse.ArgumentParser(
+        prog="build.py", parents=[common, paths, site],
+        description="Arabic-first publisher for curated dossiers. With no command: ingest new seeds, then build.")
+    parser.set_defaults(run=run_default)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", parents=[common, paths], help="turn new seeds into pages under content/",
+                                 description="Split each seed into articles and write one page per new article. "
+                                             "Pages already in the dossier are never changed unless --force.")
+    ingest.add_argument("--force", action="store_true", help="regenerate pages from their seeds, keeping a backup of each")
+    ingest.add_argument("--around", type=iso_date, metavar="YYYY-MM-DD",
+                        help="resolve a weekday named in an article to the nearest such date (marked inferred)")
+    ingest.set_defaults(run=run_ingest)
+
+    build = commands.add_parser("build", parents=[common, paths, site], help="render content/ into site/",
+                                description="Render the curated pages into a static website.")
+    build.set_defaults(run=run_build)
+    return parser
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from dossier.ingest import ingest_seeds
+
+    report = ingest_seeds(args.seeds, args.content, force=getattr(args, "force", False), around=getattr(args, "around", None))
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    log.info("ingest: %d new page(s), %d article(s) already in the dossier, %d problem(s)",
+             len(report.written), report.skipped, len(report.errors))
+    return 1 if report.errors else 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from dossier.builder import Builder
+
+    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts)
+    result = builder.build()
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    if result.errors:
+        log.info("build failed: %d problem(s); %s was left as it was", len(result.errors), args.out)
+        return 1
+    log.info("built %d page(s), %d file(s) changed, in %.0f ms", result.pages, len(result.changed), result.seconds * 1000)
+    return 0
+
+
+def run_default(args: argparse.Namespace) -> int:
+    ingest_status = run_ingest(args)
+    return max(ingest_status, run_build(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Arabic-first publisher for curated dossiers: seeds -> content/ -> site/."""

@@ -1,0 +1,73 @@
+"""Arabic text rules: spelling normalization, clitics, slugs and sort keys. Pure functions."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+TATWEEL = "\u0640"
+# Zero-width and bidi control characters: invisible, never part of a word.
+INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+LETTER_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"})
+WORD = re.compile(r"\w+")
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+# Proclitics that attach to a word: a conjunction, then a preposition, then the article.
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+MIN_STEM = 2
+SLUG_UNSAFE = re.compile(r"[^\w-]+")
+
+
+def normalize(text: str) -> str:
+    """Fold the spelling variants that must not split an entity or defeat a search."""
+    text = unicodedata.normalize("NFKC", text)
+    text = INVISIBLE.sub("", text)
+    text = DIACRITICS.sub("", text).replace(TATWEEL, "")
+    return " ".join(text.translate(LETTER_VARIANTS).casefold().split())
+
+
+def words(text: str) -> list[str]:
+    """Split text into normalized words."""
+    return WORD.findall(normalize(text))
+
+
+def word_forms(word: str) -> set[str]:
+    """Return a normalized word and the forms left when attached clitics are taken off."""
+    forms = {word}
+    bases = {word}
+    if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM:
+        bases.add(word[1:])
+    for base in list(bases):
+        if base[:1] in PREPOSITIONS and len(base) - 1 >= MIN_STEM:
+            bases.add(base[1:])
+            if base.startswith("لل") and len(base) - 2 >= MIN_STEM:
+                bases.add(base[2:])  # لل = ل + ال with the alef dropped
+    for base in bases:
+        forms.add(base)
+        if base.startswith("ال") and len(base) - 2 >= MIN_STEM:
+            forms.add(base[2:])
+    return forms
+
+
+def name_forms(word: str) -> set[str]:
+    """Return the forms one word of an entity name may take: with and without the article."""
+    if word.startswith("ال") and len(word) - 2 >= MIN_STEM:
+        return {word, word[2:]}
+    return {word}
+
+
+def term_slug(name: str) -> str:
+    """Make a URL slug that keeps the Arabic letters: NFKC, no tashkeel or tatweel, spaces to '-'."""
+    text = unicodedata.normalize("NFKC", name)
+    text = INVISIBLE.sub("", text)
+    text = DIACRITICS.sub("", text).replace(TATWEEL, "")
+    text = SLUG_UNSAFE.sub("-", text.casefold()).strip("-_")
+    return re.sub("-{2,}", "-", text)
+
+
+def sort_key(name: str) -> tuple:
+    """Order names alphabetically in Arabic; the definite article does not decide the order."""
+    folded = normalize(name)
+    bare = " ".join(w[2:] if w.startswith("ال") and len(w) > 3 else w for w in folded.split())
+    is_arabic = bool(ARABIC_LETTER.match(bare))
+    return (0 if is_arabic else 1, bare, folded, name)

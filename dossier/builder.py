@@ -1,0 +1,127 @@
+"""Builder: load -> collect -> render -> write, with a cache of parsed pages for rebuilds."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .collect import collect
+from .errors import ContentError, ContentErrors
+from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
+from .load import SETTINGS_FILE, display_path, load_events, load_page, load_settings, make_markdown, page_paths
+from .pages import Output, Page
+from .render import BUILTIN_LAYOUTS, Renderer, make_env, register_filters, static_files
+from .search import index_site
+from .write import write_outputs
+
+log = logging.getLogger(__name__)
+SITE_MARKER = ".dossier-site"
+
+
+@dataclass
+class BuildResult:
+    errors: list[ContentError] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+
+
+class Builder:
+    """Build a dossier's site; keep parsed pages between builds so a rebuild re-reads only what changed."""
+
+    def __init__(self, content_dir: Path, site_dir: Path, *, layouts_dir: Path | None = None,
+                 base_url: str | None = None, drafts: bool = False, search: bool = True):
+        self.content_dir = Path(content_dir)
+        self.site_dir = Path(site_dir)
+        project_dir = self.content_dir.resolve().parent
+        self.layouts_dirs = list(dict.fromkeys([Path(layouts_dir or project_dir / "layouts").resolve(), BUILTIN_LAYOUTS]))
+        self.settings_path = project_dir / SETTINGS_FILE
+        self.base_url = base_url
+        self.drafts = drafts
+        self.search = search
+        self._cache: dict[Path, tuple[tuple, Page]] = {}
+        self._gazetteer_stamp: tuple | None = None
+
+    def build(self) -> BuildResult:
+        """Render everything in memory first; write only if all of it succeeded."""
+        started = time.perf_counter()
+        try:
+            settings = load_settings(self.settings_path)
+            if self.base_url:
+                settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})
+            gazetteer = self._load_gazetteer()
+            pages, events = self._load_pages(gazetteer), load_events(self.content_dir)
+            site = collect(pages, events, settings, gazetteer, drafts=self.drafts)
+            env = make_env(self.layouts_dirs)
+            register_filters(env, settings.locale, settings.hijri)
+            outputs = Renderer(env, site).render_all(static_files(self.layouts_dirs))
+            outputs.append(Output(SITE_MARKER, b"Built by build.py; this folder is replaced on every build.\n"))
+            check_unique(outputs)
+            self._check_site_dir()
+            changed = write_outputs(outputs, self.site_dir, extra=index_site if self.search else None)
+        except ContentErrors as group:
+            return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
+        except ContentError as error:
+            return BuildResult(errors=[error], seconds=time.perf_counter() - started)
+        return BuildResult(changed=changed, pages=len(site.pages), seconds=time.perf_counter() - started)
+
+    def _load_gazetteer(self) -> Gazetteer:
+        path = self.content_dir / GAZETTEER_PATH
+        stamp = _stamp(path) if path.exists() else None
+        if stamp != self._gazetteer_stamp:
+            self._cache.clear()  # canonical entity names may have changed on every page
+            self._gazetteer_stamp = stamp
+        return load_gazetteer(path, display_path(path))
+
+    def _load_pages(self, gazetteer: Gazetteer) -> list[Page]:
+        """Load every page, re-reading only files whose size or modification time changed."""
+        if not self.content_dir.is_dir():
+            raise ContentError(str(self.content_dir), None, "the content folder does not exist")
+        converter = make_markdown()
+        pages, errors, seen = [], [], set()
+        for page_path in page_paths(self.content_dir):
+            seen.add(page_path)
+            stamp = _stamp(page_path)
+            cached = self._cache.get(page_path)
+            if cached and cached[0] == stamp:
+                pages.append(cached[1])
+                continue
+            try:
+                page = load_page(self.content_dir, page_path, gazetteer, converter)
+            except ContentErrors as group:
+                errors.extend(group.errors)
+                self._cache.pop(page_path, None)
+                continue
+            self._cache[page_path] = (stamp, page)
+            pages.append(page)
+        for gone in set(self._cache) - seen:
+            del self._cache[gone]
+        if errors:
+            raise ContentErrors(errors)
+        return pages
+
+    def _check_site_dir(self) -> None:
+        """Never replace a folder this tool did not build (say, --out pointing at content/)."""
+        if self.site_dir.is_dir() and any(self.site_dir.iterdir()) and not (self.site_dir / SITE_MARKER).exists():
+            raise ContentError(str(self.site_dir), None,
+                               f"refusing to replace this folder: it is not empty and was not built by build.py "
+                               f"(no {SITE_MARKER} file); choose another --out or empty it")
+
+
+def check_unique(outputs: list[Output]) -> None:
+    """Two sources that would write the same file are an error naming both."""
+    first: dict[str, Output] = {}
+    errors = []
+    for output in outputs:
+        other = first.setdefault(output.output_path, output)
+        if other is not output:
+            errors.append(ContentError(output.source or output.output_path, None,
+                                       f"would write {output.output_path}, which {other.source or 'another page'} also writes"))
+    if errors:
+        raise ContentErrors(errors)
+
+
+def _stamp(path: Path) -> tuple:
+    status = path.stat()
+    return (status.st_mtime_ns, status.st_size)

@@ -1,0 +1,326 @@
+"""content/*.md -> Page: split front matter, check it against the schema, convert Markdown once."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+import markdown
+import yaml
+from markdown.treeprocessors import Treeprocessor
+
+from .dates import PRECISIONS, PartialDate, parse_partial_date
+from .errors import ContentError, ContentErrors
+from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, load_gazetteer
+from .pages import Event, Page, Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = Path("_data") / "events.yaml"
+SETTINGS_FILE = "dossier.yaml"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+STATUSES = ("new", "reviewed", "draft")
+DIRECTIONS = ("rtl", "ltr", "auto")
+KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
+              "date_evidence", "events", "updated", *KINDS}
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text (so an impossible date is our error, with its line) and refuses aliases."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop links and images whose URL would run code (javascript:, data:, …)."""
+
+    def run(self, root):
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                url = element.get(attribute)
+                if url is not None and urlsplit(url.strip()).scheme.lower() not in SAFE_SCHEMES:
+                    element.set(attribute, "#")
+
+
+def make_markdown() -> markdown.Markdown:
+    """Return a Markdown converter with raw HTML off: text from seeds and curators is never live HTML."""
+    converter = markdown.Markdown(output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    converter.treeprocessors.register(_SafeLinks(converter), "safe_links", 0)
+    return converter
+
+
+def split_front_matter(text: str, src_path: str) -> tuple[str, str, int]:
+    """Return (front matter, body, line number of the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(src_path, 1, "the page must start with a '---' line opening its front matter")
+    for number in range(1, len(lines)):
+        if lines[number].strip() in ("---", "..."):
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]), number + 2
+    raise ContentError(src_path, 1, "the front matter opened by '---' is never closed by another '---' line")
+
+
+def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, yaml.Node | None]:
+    """Parse YAML safely; ``first_line`` is the file line the text starts on, for messages."""
+    loader = FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        hint = " (quote values containing ': ' or ' #')" if "mapping values" in str(error.problem) else ""
+        raise ContentError(src_path, line, f"{error.problem or error.context}{hint}") from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise ContentError(src_path, first_line, f"not valid YAML: {' '.join(str(error).split())[:200]}") from None
+    finally:
+        loader.dispose()
+
+
+def parse_front_matter(front: str, src_path: str, first_line: int = 2) -> tuple[dict, dict[str, int]]:
+    """Parse front matter; return the values and the file line of each top-level key."""
+    data, node = parse_yaml(front, src_path, first_line)
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise ContentError(src_path, first_line, f"expected 'key: value' lines, got {type(data).__name__}")
+    return data, {str(k.value): k.start_mark.line + first_line for k, _ in node.value}
+
+
+def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[ContentError]:
+    """Check front matter against the schema; return every problem (warnings are logged)."""
+    errors = []
+
+    def error(key: str, message: str) -> None:
+        errors.append(ContentError(src_path, lines.get(key, 2), message))
+
+    for key in meta:
+        if key not in KNOWN_KEYS:
+            log.warning("%s", ContentError(src_path, lines.get(str(key)), f"unknown key {key!r} is ignored"))
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        error("title", "a 'title' is required" if title is None else f"'title' must be text, got {title!r:.40}")
+    slug = meta.get("slug")
+    if slug is not None and not (isinstance(slug, str) and SLUG.match(slug)):
+        error("slug", f"'slug' must be lowercase ASCII letters, digits and '-', got {slug!r:.40}")
+    if meta.get("date") is not None:
+        try:
+            parse_partial_date(meta["date"])
+        except ValueError as problem:
+            error("date", str(problem))
+    status = meta.get("status", "new")
+    if status not in STATUSES:
+        error("status", f"'status' must be one of {', '.join(STATUSES)}, got {status!r:.40}")
+    if "draft" in meta and not isinstance(meta["draft"], bool):
+        error("draft", f"'draft' must be true or false, got {meta['draft']!r:.40}")
+    if meta.get("dir", "rtl") not in DIRECTIONS:
+        error("dir", f"'dir' must be one of {', '.join(DIRECTIONS)}, got {meta['dir']!r:.40}")
+    for key in ("summary", "media", "lang"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            error(key, f"'{key}' must be text, got {meta[key]!r:.40}")
+    for key in KINDS:
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+            error(key, f"'{key}' must be a list of names, got {value!r:.40}")
+    for key in ("provenance", "date_evidence"):
+        if meta.get(key) is not None and not isinstance(meta[key], dict):
+            error(key, f"'{key}' must be a mapping, got {meta[key]!r:.40}")
+    if meta.get("events") is not None and not isinstance(meta["events"], list):
+        error("events", f"'events' must be a list of events, got {meta['events']!r:.40}")
+    return errors
+
+
+def parse_event(item: object, src_path: str, line: int | None, article: str | None) -> Event:
+    """Read one timeline event: date, precision, optional end, text, places, people."""
+    if not isinstance(item, dict):
+        raise ContentError(src_path, line, f"an event must be a mapping with 'date' and 'text', got {item!r:.40}")
+    if not isinstance(item.get("text"), str) or not item["text"].strip():
+        raise ContentError(src_path, line, "an event needs a 'text'")
+    try:
+        date = parse_partial_date(item.get("date"))
+        end = parse_partial_date(item["end"]) if item.get("end") is not None else None
+    except ValueError as problem:
+        raise ContentError(src_path, line, f"event date: {problem}") from None
+    precision = item.get("precision", date.precision)
+    if precision not in PRECISIONS:
+        raise ContentError(src_path, line, f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}")
+    date = _coarsen(date, precision)
+    if end is not None and end.start < date.start:
+        raise ContentError(src_path, line, f"the event ends ({end.iso}) before it starts ({date.iso})")
+    names = {}
+    for key in ("places", "people"):
+        value = item.get(key) or []
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ContentError(src_path, line, f"event '{key}' must be a list of names, got {value!r:.40}")
+        names[key] = tuple(value)
+    return Event(date, item["text"].strip(), src_path, line, end, names["places"], names["people"],
+                 item.get("article") or article)
+
+
+def _coarsen(date: PartialDate, precision: str) -> PartialDate:
+    start = date.start
+    if precision == "month":
+        start = start.replace(day=1)
+    elif precision == "year":
+        start = start.replace(month=1, day=1)
+    if PRECISIONS.index(precision) < PRECISIONS.index(date.precision):
+        return date  # never claim more precision than the date has
+    return PartialDate(start, precision)
+
+
+def load_page(content_dir: Path, page_path: Path, gazetteer: Gazetteer, converter: markdown.Markdown) -> Page:
+    """Read one page; raise ContentErrors with every problem in it."""
+    src_path = display_path(page_path)
+    data = page_path.read_bytes()
+    if len(data) > MAX_PAGE_BYTES:
+        raise ContentErrors([ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")])
+    try:
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        raise ContentErrors([ContentError(src_path, line, "the page is not UTF-8 text; save it as UTF-8")]) from None
+    try:
+        front, body, _ = split_front_matter(text, src_path)
+        meta, lines = parse_front_matter(front, src_path)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
+    errors = check_meta(meta, lines, src_path)
+    slug = meta.get("slug") or page_path.stem
+    events = []
+    for item in meta.get("events") or () if isinstance(meta.get("events"), list) else ():
+        try:
+            events.append(parse_event(item, src_path, lines.get("events"), slug))
+        except ContentError as error:
+            errors.append(error)
+    if not errors and not SLUG.match(slug):
+        errors.append(ContentError(src_path, 1, f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)"))
+    if errors:
+        raise ContentErrors(errors)
+    converter.reset()
+    try:
+        html = converter.convert(body)
+    except RecursionError:
+        raise ContentErrors([ContentError(src_path, None, "the Markdown is nested too deeply to convert")]) from None
+    return Page(
+        src_path=src_path,
+        slug=slug,
+        title=meta["title"].strip(),
+        date=parse_partial_date(meta["date"]) if meta.get("date") is not None else None,
+        summary=(meta.get("summary") or "").strip(),
+        html=html,
+        media=meta.get("media"),
+        status="draft" if meta.get("draft") is True else meta.get("status", "new"),
+        events=tuple(events),
+        meta=MappingProxyType(meta),
+        **{kind: _canonical_names(gazetteer, kind, meta.get(kind)) for kind in KINDS},
+    )
+
+
+def _canonical_names(gazetteer: Gazetteer, kind: str, names: list[str] | None) -> tuple[str, ...]:
+    result: list[str] = []
+    for name in names or ():
+        canonical = gazetteer.canonical(kind, name.strip())
+        if canonical not in result:
+            result.append(canonical)
+    return tuple(result)
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def page_paths(content_dir: Path) -> list[Path]:
+    """List the pages under content/; folders and files starting with '_' or '.' are not pages."""
+    return sorted(
+        p for p in content_dir.rglob("*.md")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(content_dir).parts)
+    )
+
+
+def load_events(content_dir: Path) -> list[Event]:
+    """Read the curator's timeline events from content/_data/events.yaml, if there is one."""
+    path = content_dir / EVENTS_PATH
+    if not path.exists():
+        return []
+    src_path = display_path(path)
+    try:
+        data, node = parse_yaml(path.read_text(encoding="utf-8"), src_path, first_line=1)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
+    except UnicodeDecodeError:
+        raise ContentErrors([ContentError(src_path, None, "the file is not UTF-8 text")]) from None
+    if data is None:
+        return []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        raise ContentErrors([ContentError(src_path, 1, "expected a list of events ('- date: …' items)")])
+    events, errors = [], []
+    for item, item_node in zip(data, node.value):
+        try:
+            events.append(parse_event(item, src_path, item_node.start_mark.line + 1, None))
+        except ContentError as error:
+            errors.append(error)
+    if errors:
+        raise ContentErrors(errors)
+    return events
+
+
+def load_settings(path: Path) -> Settings:
+    """Read the dossier's settings file (title, description, base_url, locale); missing means defaults."""
+    if not path.exists():
+        return Settings()
+    src_path = display_path(path)
+    try:
+        data, lines = parse_front_matter(path.read_text(encoding="utf-8"), src_path, first_line=1)
+    except ContentError as error:
+        raise ContentErrors([error]) from None
+    known = Settings.__dataclass_fields__
+    errors = [ContentError(src_path, lines.get(k), f"unknown setting {k!r}; known: {', '.join(known)}")
+              for k in data if k not in known]
+    for key, value in data.items():
+        if key in known and not isinstance(value, type(getattr(Settings(), key))):
+            errors.append(ContentError(src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"))
+    if errors:
+        raise ContentErrors(errors)
+    return Settings(**data)
+
+
+def load_pages(content_dir: Path) -> tuple[list[Page], list[Event]]:
+    """Load every page and the curator's events; raise ContentErrors holding all problems in all files."""
+    errors: list[ContentError] = []
+    gazetteer = Gazetteer(())
+    try:
+        gazetteer = load_gazetteer(content_dir / GAZETTEER_PATH, display_path(content_dir / GAZETTEER_PATH))
+    except ContentError as error:
+        errors.append(error)
+    converter = make_markdown()
+    pages = []
+    for page_path in page_paths(content_dir):
+        try:
+            pages.append(load_page(content_dir, page_path, gazetteer, converter))
+        except ContentErrors as group:
+            errors.extend(group.errors)
+    events = []
+    try:
+        events = load_events(content_dir)
+    except ContentErrors as group:
+        errors.extend(group.errors)
+    if errors:
+        raise ContentErrors(errors)
+    return pages, events

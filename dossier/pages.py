@@ -1,0 +1,127 @@
+"""The central data: Page, Event, Term, Site, Settings and Output, with URL rules. No I/O."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+from urllib.parse import quote
+
+from .arabic import normalize
+from .dates import PartialDate
+from .gazetteer import KINDS
+
+ARTICLES = "articles"
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "ملف"
+    description: str = ""
+    base_url: str = ""
+    locale: str = "ar_SY"
+    hijri: bool = True
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated happening on the timeline, from an article or a curator's data file."""
+
+    date: PartialDate
+    text: str
+    src_path: str
+    line: int | None = None
+    end: PartialDate | None = None
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    article: str | None = None  # the slug of the article it comes from
+    is_article: bool = False  # the entry is the article itself, not an event it reports
+
+
+@dataclass(frozen=True)
+class Page:
+    src_path: str  # relative to content/, used in every message
+    slug: str
+    title: str
+    date: PartialDate | None
+    summary: str
+    html: str
+    places: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    media: str | None = None
+    status: str = "new"
+    events: tuple[Event, ...] = ()
+    meta: Mapping = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def output_path(self) -> str:
+        return f"{ARTICLES}/{self.slug}/index.html"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft" or self.meta.get("draft") is True
+
+    def terms(self, kind: str) -> tuple[str, ...]:
+        return getattr(self, kind)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One place, person, organization or source, with the articles and events that name it."""
+
+    kind: str
+    name: str
+    slug: str
+    pages: tuple[Page, ...]
+    events: tuple[Event, ...] = ()
+    latin: str | None = None
+
+    @property
+    def output_path(self) -> str:
+        return f"{self.kind}/{self.slug}/index.html"
+
+
+@dataclass(frozen=True)
+class Site:
+    settings: Settings
+    pages: tuple[Page, ...]  # newest first, undated last
+    terms: Mapping[str, tuple[Term, ...]]  # by kind, in Arabic alphabetical order
+    timeline: tuple[Event, ...]  # oldest first
+    previous: Mapping[str, Page]  # by slug: the article before it in time
+    next: Mapping[str, Page]
+
+    def term(self, kind: str, name: str) -> Term | None:
+        """Find the term a page names, whatever the spelling variant it uses."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {(t.kind, term_key(t.name)): t for kind in KINDS for t in self.terms.get(kind, ())}
+            object.__setattr__(self, "_index", index)
+        return index.get((kind, term_key(name)))
+
+
+def term_key(name: str) -> str:
+    """Identify an entity by its name with spelling variants folded."""
+    return normalize(name)
+
+
+@dataclass(frozen=True)
+class Output:
+    output_path: str  # relative to site/, POSIX separators
+    data: bytes
+    source: str = ""  # what it was made from, for messages
+
+
+def relative_url(from_output_path: str, to_output_path: str) -> str:
+    """Link from one output to another so it works from any sub-path and from disk."""
+    start = posixpath.dirname(from_output_path) or "."
+    return quote(posixpath.relpath(to_output_path, start), safe="/#?=&-._~")
+
+
+def absolute_url(base_url: str, output_path: str) -> str:
+    """Return the public URL of an output, percent-encoded, with pretty directory URLs."""
+    if output_path.endswith("index.html"):
+        output_path = output_path[: -len("index.html")]
+    return base_url.rstrip("/") + "/" + quote(output_path, safe="/-._~")

@@ -1,0 +1,82 @@
+"""Bytes to text: decode a seed whatever its encoding, and write files atomically."""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import charset_normalizer
+
+from .errors import ContentError
+
+# Control characters that never appear in real text; many of them mean a binary file.
+CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MAX_CONTROL_SHARE = 0.001
+NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def decode_text(data: bytes, src_path: str) -> str:
+    """Decode bytes as the text they really are, with LF line ends; refuse empty and binary files.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised directly; anything else
+    goes to charset-normalizer, which tells cp1256 Arabic from other single-byte encodings.
+    """
+    if not data.strip(b" \t\r\n\x00\xa0") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise ContentError(src_path, None, "the file is empty; skipped")
+    text = _decode(data)
+    if text is None or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE):
+        raise ContentError(src_path, None, "this is not a text file (binary data or an unknown encoding); skipped")
+    text = NEWLINES.sub("\n", text)
+    if not text.strip():
+        raise ContentError(src_path, None, "the file is empty; skipped")
+    return text
+
+
+def _decode(data: bytes) -> str | None:
+    """Return the text of the bytes, or None when they are not text in any known encoding."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _try(data[3:], "utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _try(data, "utf-16")
+    if b"\x00" not in data:
+        text = _try(data, "utf-8")
+        if text is not None:
+            return text
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    return _try(data, best.encoding)
+
+
+def _try(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> bool:
+    """Write bytes so that readers see the old file or the new one, never half of it.
+
+    With ``overwrite=False`` an existing file is left alone and False is returned.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+            return True
+        try:
+            os.link(tmp, path)  # fails if the file exists: never clobbers a curator's page
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

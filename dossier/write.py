@@ -1,0 +1,151 @@
+"""Outputs -> site/: the new site is assembled beside the old one and swapped in at once."""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import posixpath
+import shutil
+from pathlib import Path
+
+from .errors import ContentError
+from .pages import Output
+
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def check_output_path(output_path: str) -> None:
+    """Refuse any output path that could land outside site/ or is not a portable file name."""
+    parts = output_path.split("/")
+    if (not output_path or "\x00" in output_path or "\\" in output_path or output_path.startswith("/")
+            or posixpath.normpath(output_path) != output_path
+            or any(p in ("", ".", "..") or p.split(".")[0].lower() in RESERVED_NAMES for p in parts)):
+        raise ContentError(output_path, None, "refusing to write an output outside the site folder or with an unsafe name")
+
+
+def staging_dir(site_dir: Path) -> Path:
+    return site_dir.parent / f".{site_dir.name}.staging"
+
+
+def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None) -> list[str]:
+    """Make site/ hold exactly these outputs; return the output paths whose bytes changed.
+
+    The new site is assembled in a staging folder that shares unchanged files with the old
+    one (hard links), then swapped with site/ in one atomic rename: a reader, or a build killed
+    at any moment, sees the old complete site or the new one, never a mix. ``extra(staging,
+    changed)`` may add files (the search index) before the swap.
+    """
+    wanted = {}
+    for output in outputs:
+        check_output_path(output.output_path)
+        wanted[output.output_path] = output.data
+    staging = staging_dir(site_dir)
+    if staging.exists() or staging.is_symlink():
+        _remove(staging)  # left over from a build that was killed
+    existing = _link_tree(site_dir, staging) if site_dir.is_dir() else set()
+    changed = []
+    for output_path, data in wanted.items():
+        target = staging / output_path
+        if output_path in existing and _same_bytes(target, data):
+            continue
+        _replace_file(target, data)
+        changed.append(output_path)
+    removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
+    for output_path in removed:
+        (staging / output_path).unlink()
+    _prune_empty_dirs(staging)
+    if extra is not None:
+        changed += extra(staging, changed + removed)
+    if not changed and not removed and site_dir.is_dir():
+        _remove(staging)
+        return []
+    swap_in(staging, site_dir)
+    return sorted(changed + removed)
+
+
+EXTRA_DIRS = ("pagefind/",)
+
+
+def _is_extra(output_path: str) -> bool:
+    return output_path.startswith(EXTRA_DIRS)
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Put the staging folder in place of site/ atomically, then remove the old site."""
+    if not site_dir.exists():
+        os.rename(staging, site_dir)
+        return
+    if not _exchange(staging, site_dir):
+        # No atomic exchange on this system: two renames, with a moment between them.
+        old = site_dir.parent / f".{site_dir.name}.old"
+        if old.exists():
+            _remove(old)
+        os.rename(site_dir, old)
+        os.rename(staging, site_dir)
+        staging = old
+    _remove(staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
+
+
+def _link_tree(source: Path, target: Path) -> set[str]:
+    """Mirror source into target with hard links (copies where links fail); return the files' output paths."""
+    found = set()
+    for dirpath, dirnames, filenames in os.walk(source):
+        relative = os.path.relpath(dirpath, source)
+        os.makedirs(os.path.join(target, relative), exist_ok=True)
+        for name in filenames:
+            source_file = os.path.join(dirpath, name)
+            target_file = os.path.join(target, relative, name)
+            if os.path.islink(source_file):
+                continue  # a link planted in site/ is never carried over
+            try:
+                os.link(source_file, target_file)
+            except OSError:
+                shutil.copy2(source_file, target_file)
+            found.add(name if relative == "." else f"{Path(relative).as_posix()}/{name}")
+    return found
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write a new file in place of a (possibly hard-linked) old one without touching the old inode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _prune_empty_dirs(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        if not dirnames and not filenames and Path(dirpath) != root:
+            os.rmdir(dirpath)
+        elif Path(dirpath) != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
