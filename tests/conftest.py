@@ -1,0 +1,70 @@
+"""Shared fixtures: tiny dossiers written into tmp_path, and a way to run build.py as a user would."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_9fdb9262263929b5.txt"
+
+TINY_GAZETTEER = """\
+places:
+  - name: القامشلي
+    latin: Qamishli
+  - name: الحسكة
+  - name: سوريا
+people:
+  - name: مارك إسبر
+    variants: [إسبر, اسبر]
+sources:
+  - name: سانا
+  - name: RT
+"""
+
+
+def page(title: str, date: str | None = None, **fields) -> str:
+    """Write a page's text: front matter from keyword arguments, then a body."""
+    import yaml
+
+    body = fields.pop("body", "نص المقال.")
+    meta = {"title": title, "date": date, **fields}
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
+
+
+TINY_SITE = {
+    "content/2019-a.md": page("وصول رتل إلى القامشلي", "2019-11-13", places=["القامشلي", "سوريا"], people=["مارك إسبر"],
+                              sources=["سانا"], summary="رتل في القامشلي.", body="دخل رتل إلى القامشلي اليوم."),
+    "content/2019-b.md": page("إسبر يتحدث عن سوريا", "2019-11-14", places=["سوريا"], people=["اسبر"], sources=["سانا", "RT"],
+                              summary="تصريح إسبر.", body="قال إسبر إن 600 جندي سيبقون."),
+    "content/2019-c.md": page("تقرير شهري عن الحسكة", "2019-10", places=["الحسكة", "سوريا"], sources=["RT"],
+                              body="ملخص شهر تشرين الأول."),
+    "content/undated.md": page("مقال بلا تاريخ", None, places=["القامشلي"], body="لا تاريخ لهذا المقال."),
+    "content/_data/entities.yaml": TINY_GAZETTEER,
+}
+
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    """Write files (paths relative to root) from dedented strings; return root."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if not text.startswith("---") else text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """Three dated Arabic articles sharing a place, person and source, plus one undated article."""
+    return make_site(tmp_path, TINY_SITE)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run build.py in a subprocess, as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=timeout)
