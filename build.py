@@ -57,6 +57,14 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common, paths, site], help="render content/ into site/",
                                 description="Render the curated pages into a static website.")
     build.set_defaults(run=run_build)
+
+    serve = commands.add_parser("serve", parents=[common, paths, site], help="build, then preview with live reload",
+                                description="Ingest new seeds, build, and serve site/ with live reload; rebuild on "
+                                            "every change to content/, layouts/, seeds/ or the settings file.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; the next free one if taken)")
+    serve.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -89,6 +97,16 @@ def run_build(args: argparse.Namespace) -> int:
         log.info("build failed: %d problem(s); %s was left as it was", len(result.errors), args.out)
         return 1
     log.info("built %d page(s), %d file(s) changed, in %.0f ms", result.pages, len(result.changed), result.seconds * 1000)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from dossier.builder import Builder
+    from dossier.serve import serve
+
+    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts)
+    serve(builder, args.seeds, host=args.host, port=args.port, open_browser=not args.no_open,
+          settings_path=builder.settings_path)
     return 0
 
 

@@ -1,0 +1,223 @@
+"""Live preview: serve site/ with livereload, rebuild once per burst of saves, show errors in the page."""
+from __future__ import annotations
+
+import html
+import logging
+import mimetypes
+import os
+import posixpath
+import socket
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from urllib.parse import unquote
+
+from .builder import Builder
+from .ingest import ingest_seeds
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 200
+QUIET_SECONDS = 0.15  # a burst of saves is over when nothing changed for this long
+MAX_SETTLE_SECONDS = 2.0
+PORT_TRIES = 20
+BANNER_ID = "dossier-build-errors"
+mimetypes.add_type("font/woff2", ".woff2")
+mimetypes.add_type("application/atom+xml", ".xml")
+mimetypes.add_type("application/javascript", ".js")
+mimetypes.add_type("application/javascript", ".mjs")
+
+
+def scan(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Stamp every file under the watched paths: (mtime_ns, size) by path."""
+    stamps = {}
+    for root in paths:
+        if root.is_file():
+            status = root.stat()
+            stamps[str(root)] = (status.st_mtime_ns, status.st_size)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "_backup"]
+            for name in filenames:
+                if name.startswith((".tmp-", ".#")) or name.endswith(("~", ".swp")):
+                    continue
+                path = os.path.join(dirpath, name)
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    continue  # removed while scanning
+                stamps[path] = (status.st_mtime_ns, status.st_size)
+    return stamps
+
+
+class Preview:
+    """The preview's state: what is watched, the last scan, and the errors of the last build."""
+
+    def __init__(self, builder: Builder, seeds_dir: Path, watched: list[Path]):
+        self.builder = builder
+        self.seeds_dir = seeds_dir
+        self.watched = watched
+        self.errors: list[str] = []
+        self.stamps = scan(watched)
+        self.rebuilds = 0
+
+    def build(self) -> bool:
+        """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
+        started = time.perf_counter()
+        report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
+        result = self.builder.build()
+        errors = [str(e) for e in report.errors + result.errors]
+        self.rebuilds += 1
+        milliseconds = (time.perf_counter() - started) * 1000
+        for error in errors:
+            log.error("%s", error)
+        if result.errors:
+            log.info("build failed: %d problem(s); still serving the last good site", len(result.errors))
+        else:
+            log.info("rebuilt %d page(s) in %.0f ms (%d file(s) changed)", result.pages, milliseconds, len(result.changed))
+        changed = bool(result.changed) or errors != self.errors
+        self.errors = errors
+        return changed
+
+    def poll(self) -> bool:
+        """Rebuild once if anything watched changed, after the burst of saves is over."""
+        stamps = scan(self.watched)
+        if stamps == self.stamps:
+            return False
+        deadline = time.monotonic() + MAX_SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(QUIET_SECONDS)
+            settled = scan(self.watched)
+            if settled == stamps:
+                break
+            stamps = settled
+        self.stamps = stamps
+        changed = self.build()
+        self.stamps = scan(self.watched)  # ingest may have written pages: they are part of this build
+        return changed
+
+
+def safe_parts(raw_path: str) -> list[str] | None:
+    """Split a URL path into file name parts, or None when it tries to leave site/ or name a hidden file."""
+    path = unquote(raw_path.split("?", 1)[0])
+    if "\x00" in path or "\\" in path:
+        return None
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if any(p == ".." or p.startswith(".") for p in parts):
+        return None
+    return parts
+
+
+def resolve_request(site_dir: Path, raw_path: str) -> Path | None:
+    """Map a URL path to a file inside site/, or None: never a file outside it, whatever the encoding or links."""
+    parts = safe_parts(raw_path)
+    if parts is None:
+        return None
+    root = site_dir.resolve()
+    target = root.joinpath(*parts)
+    if target.is_dir():
+        target = target / "index.html"
+    try:
+        real = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_file() or root not in real.parents:
+        return None
+    return real
+
+
+def make_app(site_dir: Path, preview: Preview):
+    """A WSGI app serving site/ safely, with a banner listing build errors on every HTML page."""
+    def app(environ, start_response):
+        raw = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")])
+            return [b"method not allowed\n"]
+        parts = safe_parts(raw)
+        if parts and not raw.endswith("/") and site_dir.resolve().joinpath(*parts).is_dir():
+            start_response("301 Moved Permanently", [("Location", raw + "/")])
+            return [b""]
+        target = resolve_request(site_dir, raw)
+        status = "200 OK"
+        if target is None:
+            status = "404 Not Found"
+            target = resolve_request(site_dir, "/404.html")
+            if target is None:
+                start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+                return [b"not found\n"]
+        body = target.read_bytes()
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type == "text/html":
+            body = with_banner(body, preview.errors)
+        if content_type.startswith("text/") or content_type.endswith(("javascript", "xml", "json")):
+            content_type += "; charset=utf-8"
+        start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
+        return [body]
+    return app
+
+
+def with_banner(page: bytes, errors: list[str]) -> bytes:
+    """Put the build's errors at the top of the page, escaped, in a banner nobody can miss."""
+    if not errors:
+        return page
+    items = "".join(f"<li><code dir=\"ltr\">{html.escape(e)}</code></li>" for e in errors[:50])
+    banner = (f'<div id="{BANNER_ID}" role="alert" style="position:sticky;top:0;z-index:1000;background:#8b0000;'
+              f'color:#fff;padding:.8rem 1rem;font:15px/1.5 monospace;direction:ltr;text-align:left">'
+              f'<strong>Build failed — showing the last good site ({len(errors)} problem(s)):</strong>'
+              f'<ul style="margin:.3rem 0 0;padding-left:1.2rem">{items}</ul></div>').encode("utf-8")
+    marker = page.find(b"<body")
+    if marker < 0:
+        return banner + page
+    end = page.find(b">", marker) + 1
+    return page[:end] + banner + page[end:]
+
+
+def free_port(host: str, port: int) -> int:
+    """Return the first port from ``port`` on that can be bound; say so when it is not the one asked for."""
+    for candidate in range(port, port + PORT_TRIES):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                log.info("port %d on %s is in use; trying %d", candidate, host, candidate + 1)
+                continue
+            return candidate
+    raise OSError(f"no free port between {port} and {port + PORT_TRIES - 1} on {host}; choose one with --port")
+
+
+def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
+          open_browser: bool = True, settings_path: Path | None = None) -> None:
+    """Build, then serve with live reload until Ctrl-C."""
+    import livereload
+    from livereload.watcher import Watcher
+
+    watched = [p for p in (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path) if p is not None]
+    preview = Preview(builder, seeds_dir, watched)
+    preview.build()
+
+    class PreviewWatcher(Watcher):
+        """One watcher for everything: one rebuild and one browser reload per burst of saves."""
+
+        def start(self, callback):
+            from tornado import ioloop
+
+            ioloop.PeriodicCallback(callback, POLL_MS).start()
+            return True
+
+        def examine(self):
+            self.filepath = "*" if preview.poll() else None
+            return self.filepath, None
+
+    port = free_port(host, port)
+    server = livereload.Server(make_app(builder.site_dir, preview), watcher=PreviewWatcher())
+    server.watch(str(builder.content_dir))  # our watcher polls everything; this keeps livereload from watching cwd
+    for name in ("livereload", "tornado"):
+        logging.getLogger(name).propagate = False
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    shown_host = f"[{host}]" if ":" in host else host
+    url = f"http://{shown_host}:{port}/"
+    log.info("serving %s at %s (Ctrl-C to stop)", builder.site_dir, url)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    server.serve(port=port, host=host, debug=False, restart_delay=0)

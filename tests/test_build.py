@@ -1,0 +1,250 @@
+"""End to end: build.py build on small fixture dossiers, checked on the parsed output."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+from conftest import make_site, page, run_cli
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def build(root: Path, *extra: str):
+    return run_cli("build", "--content", str(root / "content"), "--out", str(root / "site"), *extra, cwd=root)
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "link" and ("rel", "canonical") in attrs:
+            return  # the one deliberately absolute URL
+        for name, value in attrs:
+            if name in ("href", "src") and value and not value.startswith(("#", "data:", "mailto:")):
+                self.links.append(value)
+
+
+@pytest.fixture
+def built(tiny_site: Path) -> Path:
+    result = build(tiny_site, "--base-url", "https://example.org/dossier/")
+    assert result.returncode == 0, result.stderr
+    return tiny_site / "site"
+
+
+def test_every_page_is_arabic_rtl(built):
+    pages = html_files(built)
+    assert len(pages) > 10
+    for path in pages:
+        assert '<html lang="ar" dir="rtl">' in path.read_text(encoding="utf-8"), path
+
+
+def test_home_lists_articles_newest_first_with_dates_and_places(built):
+    home = (built / "index.html").read_text(encoding="utf-8")
+    titles = ["إسبر يتحدث عن سوريا", "وصول رتل إلى القامشلي", "تقرير شهري عن الحسكة", "مقال بلا تاريخ"]
+    positions = [home.index(t) for t in titles]
+    assert positions == sorted(positions)
+    assert "الخميس 14 تشرين الثاني 2019" in home
+    assert "رتل في القامشلي." in home
+
+
+def test_article_page_has_arabic_and_hijri_dates_entities_and_neighbours(built):
+    article = (built / "articles/2019-a/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2019-11-13"' in article
+    assert "الأربعاء 13 تشرين الثاني 2019" in article
+    assert "16 ربيع الأول 1441 هـ" in article
+    assert 'href="../../places/%D8%A7%D9%84%D9%82%D8%A7%D9%85%D8%B4%D9%84%D9%8A/index.html"' in article
+    assert 'rel="prev" href="../2019-c/index.html"' in article
+    assert 'rel="next" href="../2019-b/index.html"' in article
+
+
+def test_timeline_orders_groups_and_shows_precision_and_undated(built):
+    timeline = (built / "timeline/index.html").read_text(encoding="utf-8")
+    datetimes = re.findall(r'<time datetime="([\d-]+)"', timeline)
+    assert datetimes == ["2019-10", "2019-11-13", "2019-11-14"]
+    assert timeline.index("تشرين الأول 2019") < timeline.index("تشرين الثاني 2019")
+    assert "اليوم غير معروف" in timeline  # the month-only report says so
+    undated = timeline[timeline.index('id="undated"'):]
+    assert "مقال بلا تاريخ" in undated
+
+
+def test_spelling_variants_share_one_entity_page(built):
+    people = sorted(p.parent.name for p in (built / "people").glob("*/index.html"))
+    assert people == ["مارك-إسبر"]
+    esper = (built / "people/مارك-إسبر/index.html").read_text(encoding="utf-8")
+    assert "إسبر يتحدث عن سوريا" in esper and "وصول رتل إلى القامشلي" in esper
+    assert "2 مقالًا" in esper
+
+
+def test_entity_pages_count_their_articles(built):
+    syria = (built / "places/سوريا/index.html").read_text(encoding="utf-8")
+    assert syria.count('class="card"') == 3
+    index = (built / "entities/index.html").read_text(encoding="utf-8")
+    places = re.findall(r"<bdi>([^<]+)</bdi></a> <span class=\"count\">", index)
+    # Arabic order, ignoring the article: حسكة < سوريا < قامشلي
+    assert places[:3] == ["الحسكة", "سوريا", "القامشلي"]
+
+
+def test_feed_and_sitemap_parse_and_use_the_base_url(built):
+    import feedparser
+
+    feed = feedparser.parse((built / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert [e.title for e in feed.entries][:2] == ["إسبر يتحدث عن سوريا", "وصول رتل إلى القامشلي"]
+    assert len(feed.entries) == 4
+    assert feed.entries[0].link == "https://example.org/dossier/articles/2019-b/"
+    sitemap = ET.parse(built / "sitemap.xml").getroot()
+    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/dossier/" in locations
+    assert "https://example.org/dossier/timeline/" in locations
+    assert len(locations) == len(html_files(built)) - 1  # every page but 404
+
+
+def test_every_internal_link_resolves_from_disk_and_any_sub_path(built):
+    for path in html_files(built):
+        parser = Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for link in parser.links:
+            assert not re.match(r"^[a-z]+://", link) and not link.startswith("//"), f"{path}: absolute link {link}"
+            target = unquote(urljoin(path.relative_to(built).as_posix(), link).split("?")[0].split("#")[0])
+            if target.startswith("pagefind/"):
+                continue
+            assert (built / target).is_file(), f"{path}: broken link {link}"
+
+
+def test_drafts_are_left_out_unless_asked(tiny_site):
+    make_site(tiny_site, {"content/draft.md": page("مسودة سرية", "2019-12-01", status="draft")})
+    assert build(tiny_site).returncode == 0
+    assert not (tiny_site / "site/articles/draft").exists()
+    assert "مسودة سرية" not in (tiny_site / "site/index.html").read_text(encoding="utf-8")
+    assert build(tiny_site, "--drafts").returncode == 0
+    assert (tiny_site / "site/articles/draft/index.html").exists()
+
+
+def test_curator_events_appear_on_timeline_and_entity_pages(tiny_site):
+    make_site(tiny_site, {"content/_data/events.yaml": """\
+        - date: 2019-11-20
+          text: انسحاب من قاعدة قرب الحسكة
+          places: [الحسكة]
+        - date: 2018
+          text: حدث معروف بالسنة فقط
+    """})
+    assert build(tiny_site).returncode == 0
+    timeline = (tiny_site / "site/timeline/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2019-11-20"' in timeline and '<time datetime="2018"' in timeline
+    assert "الشهر واليوم غير معروفين" in timeline
+    assert "انسحاب من قاعدة قرب الحسكة" in (tiny_site / "site/places/الحسكة/index.html").read_text(encoding="utf-8")
+
+
+def test_errors_name_file_and_line_and_all_are_reported(tiny_site):
+    make_site(tiny_site, {
+        "content/colon.md": "---\ntitle: الفصل: الأول\n---\nنص\n",
+        "content/baddate.md": "---\ntitle: عنوان\nlang: ar\ndate: 2019-02-30\n---\nنص\n",
+        "content/notitle.md": "---\ndate: 2019-01-01\n---\nنص\n",
+        "content/wrongtype.md": "---\ntitle: عنوان\nplaces: القامشلي\n---\nنص\n",
+    })
+    result = build(tiny_site)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(re.search(r"content/colon\.md:2: mapping values are not allowed", l) for l in lines), lines
+    assert any(re.search(r"content/baddate\.md:4: 2019-02-30 is an impossible date", l) for l in lines), lines
+    assert any(re.search(r"content/notitle\.md:\d+: a 'title' is required", l) for l in lines), lines
+    assert any(re.search(r"content/wrongtype\.md:3: 'places' must be a list", l) for l in lines), lines
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_build_leaves_previous_site_byte_for_byte(tiny_site):
+    assert build(tiny_site).returncode == 0
+    site = tiny_site / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (tiny_site / "content/2019-a.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    result = build(tiny_site)
+    assert result.returncode == 1
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_unknown_key_is_a_warning_not_an_error(tiny_site):
+    make_site(tiny_site, {"content/x.md": "---\ntitle: عنوان\ntitel: خطأ\n---\nنص\n"})
+    result = build(tiny_site)
+    assert result.returncode == 0
+    assert re.search(r"content/x\.md:3: unknown key 'titel'", result.stderr)
+
+
+def test_two_pages_with_one_slug_is_an_error_naming_both(tiny_site):
+    make_site(tiny_site, {"content/sub/2019-a.md": page("نسخة أخرى", "2019-01-01")})
+    result = build(tiny_site)
+    assert result.returncode == 1
+    assert "content/sub/2019-a.md" in result.stderr and "content/2019-a.md" in result.stderr
+
+
+def test_template_error_names_template_and_line(tiny_site):
+    make_site(tiny_site, {"layouts/home.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_thing }}\n{% endblock %}\n'})
+    result = build(tiny_site)
+    assert result.returncode == 1
+    assert re.search(r"layouts/home\.html:3: .*'no_such_thing' is undefined", result.stderr), result.stderr
+
+
+def test_curator_layout_overrides_one_template(tiny_site):
+    make_site(tiny_site, {"layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'})
+    assert build(tiny_site).returncode == 0
+    assert "<h1>ضائع</h1>" in (tiny_site / "site/404.html").read_text(encoding="utf-8")
+    assert "الخط الزمني" in (tiny_site / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_outputs_no_longer_produced_are_removed(tiny_site):
+    assert build(tiny_site).returncode == 0
+    (tiny_site / "content/undated.md").unlink()
+    assert build(tiny_site).returncode == 0
+    assert not (tiny_site / "site/articles/undated").exists()
+
+
+class Loads(HTMLParser):
+    """What a browser fetches: scripts, images, styles, preloads, icons."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("src"):
+            self.urls.append(attributes["src"])
+        if tag == "link" and attributes.get("rel") in ("stylesheet", "preload", "icon", "modulepreload"):
+            self.urls.append(attributes["href"])
+
+
+def test_site_loads_nothing_from_other_hosts(built):
+    for path in html_files(built):
+        parser = Loads()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            assert not re.match(r"^([a-z]+:)?//", url), f"{path}: {url}"
+    for path in (built / "static").rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", path.read_text(encoding="utf-8")):
+            assert not re.match(r"^[\"']?([a-z]+:)?//", url), f"{path}: {url}"
+
+
+def test_font_and_licence_are_served_from_the_site(built):
+    assert list((built / "static/fonts").glob("*.woff2"))
+    assert "SIL Open Font License" in (built / "static/fonts/OFL.txt").read_text(encoding="utf-8")
+
+
+def test_bundled_dossier_builds(tmp_path):
+    from conftest import ROOT
+
+    result = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي" in home
+    assert "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا" in home
