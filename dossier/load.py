@@ -29,17 +29,26 @@ SAFE_SCHEMES = {"", "http", "https", "mailto"}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """Safe YAML that keeps dates as text (so an impossible date is our error, with its line) and refuses aliases."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
-        return super().compose_node(parent, index)
+class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML (libyaml's parser when present) that keeps dates as text, so an impossible date is our error."""
 
 
 FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+def _refuse_aliases(node: yaml.Node) -> None:
+    """Refuse a node used twice (an alias, *name): no "billion laughs" expansion from front matter."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", current.start_mark)
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in current.value for n in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
 
 
 class _SafeLinks(Treeprocessor):
@@ -78,7 +87,10 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
     loader = FrontMatterLoader(text)
     try:
         node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
+        if node is None:
+            return None, None
+        _refuse_aliases(node)
+        return loader.construct_document(node), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else first_line
