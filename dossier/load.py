@@ -93,6 +93,8 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
         return loader.construct_document(node), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and mark.line >= len(text.splitlines()):
+            mark = error.context_mark  # the input ran out: point at what was left open
         line = mark.line + first_line if mark else first_line
         hint = " (quote values containing ': ' or ' #')" if "mapping values" in str(error.problem) else ""
         raise ContentError(src_path, line, f"{error.problem or error.context}{hint}") from None
