@@ -46,11 +46,11 @@ class Gazetteer:
 
     def canonical(self, kind: str, name: str) -> str:
         """Return the gazetteer's name for a spelling of an entity of this kind, or the name itself."""
-        key = arabic.normalize(name)
-        for entity in self.entities:
-            if entity.kind == kind and any(arabic.normalize(s) == key for s in entity.spellings):
-                return entity.name
-        return name
+        names = self.__dict__.get("_canonical")
+        if names is None:
+            names = {(e.kind, arabic.normalize(s)): e.name for e in reversed(self.entities) for s in e.spellings}
+            object.__setattr__(self, "_canonical", names)
+        return names.get((kind, arabic.normalize(name)), name)
 
     def entity(self, kind: str, name: str) -> Entity | None:
         for entity in self.entities:
