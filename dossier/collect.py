@@ -21,6 +21,10 @@ class YearGroup:
     year: int
     months: tuple[MonthGroup, ...]
 
+    @property
+    def count(self) -> int:
+        return sum(len(group.entries) for group in self.months)
+
 
 def newest_first(page: Page) -> tuple:
     return (page.date is None, -(page.date.start.toordinal()) if page.date else 0, page.src_path)

@@ -1,7 +1,6 @@
 """The central data: Page, Event, Term, Site, Settings and Output, with URL rules. No I/O."""
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
@@ -112,12 +111,6 @@ class Output:
     output_path: str  # relative to site/, POSIX separators
     data: bytes
     source: str = ""  # what it was made from, for messages
-
-
-def relative_url(from_output_path: str, to_output_path: str) -> str:
-    """Link from one output to another so it works from any sub-path and from disk."""
-    start = posixpath.dirname(from_output_path) or "."
-    return quote(posixpath.relpath(to_output_path, start), safe="/#?=&-._~")
 
 
 def absolute_url(base_url: str, output_path: str) -> str:

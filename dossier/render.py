@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -12,10 +14,13 @@ from . import dates
 from .collect import group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
-from .pages import Output, Page, Site, absolute_url, relative_url
+from .pages import Output, Page, Site, absolute_url
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
+FEED_ENTRIES = 50
+TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year
+URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
 
@@ -58,21 +63,42 @@ class Renderer:
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
+        self._contexts: dict[str, dict] = {}
+        self._cards: dict[tuple, Markup] = {}
+        self._term_paths: dict[tuple[str, str], str | None] = {}
 
     def render_all(self, static: dict[str, Path]) -> list[Output]:
         """Render every output of the site, in a stable order."""
-        outputs = [self.page("index.html", "home.html")]
+        outputs = self.listing("index.html", "home.html", self.site.pages)
         outputs += [self.article(page) for page in self.site.pages]
-        outputs.append(self.page("timeline/index.html", "timeline.html", years=group_timeline(self.site.timeline),
-                                 undated=tuple(p for p in self.site.pages if p.date is None)))
+        outputs += self.timeline()
         outputs.append(self.page("entities/index.html", "entities.html"))
-        outputs += [Output(term.output_path, self.page(term.output_path, "term.html", term=term).data, f"{term.kind} «{term.name}»")
-                    for kind in KINDS for term in self.site.terms[kind]]
+        for kind in KINDS:
+            for term in self.site.terms[kind]:
+                outputs += self.listing(term.output_path, "term.html", term.pages, term=term,
+                                        source=f"{term.kind} «{term.name}»")
         outputs.append(self.page("search/index.html", "search.html"))
         outputs.append(self.page("404.html", "404.html"))
-        outputs.append(self.page("feed.xml", "feed.xml", entries=self.site.pages[:50]))
+        outputs.append(self.page("feed.xml", "feed.xml", entries=self.site.pages[:FEED_ENTRIES]))
         outputs.append(self.sitemap(outputs))
         outputs += [Output(output_path, source.read_bytes(), str(source)) for output_path, source in static.items()]
+        return outputs
+
+    def listing(self, first_path: str, template_name: str, pages: tuple[Page, ...], source: str = "", **context) -> list[Output]:
+        """Render a list of articles over as many numbered pages as it needs."""
+        pagers = paginate(first_path, pages, self.settings.per_page)
+        return [Output(p.path, self.page(p.path, template_name, pager=p, **context).data, source) for p in pagers]
+
+    def timeline(self) -> list[Output]:
+        """One timeline page; split by year when it grows past what one page should hold."""
+        undated = tuple(p for p in self.site.pages if p.date is None)
+        years = group_timeline(self.site.timeline)
+        if len(self.site.timeline) <= TIMELINE_PAGE_ENTRIES:
+            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=False)]
+        outputs = [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=True)]
+        for year in years:
+            path = f"timeline/{year.year}/index.html"
+            outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), year_pages=False))
         return outputs
 
     def article(self, page: Page) -> Output:
@@ -90,20 +116,10 @@ class Renderer:
 
     def page(self, output_path: str, template_name: str, **context) -> Output:
         """Render one template to one output, with links relative to where it will be written."""
-        def link(target: str) -> str:
-            return relative_url(output_path, target)
-
-        def term_link(kind: str, name: str) -> str | None:
-            term = self.site.term(kind, name)
-            return link(term.output_path) if term else None
-
+        root = "../" * output_path.count("/")
         try:
             template = self.env.get_template(template_name)
-            text = template.render(
-                site=self.site, settings=self.settings, output_path=output_path, link=link, term_link=term_link,
-                root=posixpath.relpath(".", posixpath.dirname(output_path) or "."),
-                absolute=lambda target: absolute_url(self.base_url, target),
-                updated=self.updated, **context)
+            text = template.render(self.context(root), output_path=output_path, **context)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateProblem(f"layouts/{error.name or template_name}", error.lineno, error.message) from None
         except jinja2.TemplateNotFound as error:
@@ -111,6 +127,65 @@ class Renderer:
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, LookupError) as error:
             raise TemplateProblem(*_template_location(error, template_name), f"while rendering {output_path}: {error}") from None
         return Output(output_path, text.encode("utf-8"))
+
+    def context(self, root: str) -> dict:
+        """What every template sees; links depend only on how deep the output is, so cards can be reused."""
+        cached = self._contexts.get(root)
+        if cached is not None:
+            return cached
+
+        def link(target: str) -> str:
+            return root + quote(target, safe=URL_SAFE)
+
+        def term_link(kind: str, name: str) -> str | None:
+            target = self.term_path(kind, name)
+            return link(target) if target else None
+
+        def card(page: Page, heading: str = "h2") -> Markup:
+            key = (page.slug, root, heading)
+            html = self._cards.get(key)
+            if html is None:
+                html = self._cards[key] = Markup(self.env.get_template("card.html").render(context, page=page, heading=heading))
+            return html
+
+        context = dict(site=self.site, settings=self.settings, link=link, term_link=term_link, card=card, root=root or "./",
+                       absolute=lambda target: absolute_url(self.base_url, target), updated=self.updated)
+        self._contexts[root] = context
+        return context
+
+    def term_path(self, kind: str, name: str) -> str | None:
+        key = (kind, name)
+        if key not in self._term_paths:
+            term = self.site.term(kind, name)
+            self._term_paths[key] = term.output_path if term else None
+        return self._term_paths[key]
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list of articles."""
+
+    path: str
+    items: tuple[Page, ...]
+    number: int
+    total: int
+    previous_path: str | None
+    next_path: str | None
+
+
+def page_path(first_path: str, number: int) -> str:
+    """index.html, page/2/index.html, … beside the first page."""
+    if number == 1:
+        return first_path
+    folder = posixpath.dirname(first_path)
+    return f"{folder}/page/{number}/index.html" if folder else f"page/{number}/index.html"
+
+
+def paginate(first_path: str, pages: tuple[Page, ...], per_page: int) -> list[Pager]:
+    total = max(1, -(-len(pages) // per_page))
+    return [Pager(page_path(first_path, n), pages[(n - 1) * per_page: n * per_page], n, total,
+                  page_path(first_path, n - 1) if n > 1 else None, page_path(first_path, n + 1) if n < total else None)
+            for n in range(1, total + 1)]
 
 
 def _template_location(error: Exception, template_name: str) -> tuple[str, int | None]:

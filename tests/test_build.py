@@ -64,8 +64,8 @@ def test_article_page_has_arabic_and_hijri_dates_entities_and_neighbours(built):
     assert "الأربعاء 13 تشرين الثاني 2019" in article
     assert "16 ربيع الأول 1441 هـ" in article
     assert 'href="../../places/%D8%A7%D9%84%D9%82%D8%A7%D9%85%D8%B4%D9%84%D9%8A/index.html"' in article
-    assert 'rel="prev" href="../2019-c/index.html"' in article
-    assert 'rel="next" href="../2019-b/index.html"' in article
+    assert 'rel="prev" href="../../articles/2019-c/index.html"' in article
+    assert 'rel="next" href="../../articles/2019-b/index.html"' in article
 
 
 def test_timeline_orders_groups_and_shows_precision_and_undated(built):
