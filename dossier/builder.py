@@ -11,9 +11,9 @@ from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
 from .load import SETTINGS_FILE, display_path, load_events, load_page, load_settings, make_markdown, page_paths
 from .pages import Output, Page
-from .render import BUILTIN_LAYOUTS, Renderer, make_env, register_filters, static_files
+from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
 from .search import index_site
-from .write import write_outputs
+from .write import write_in_place, write_outputs
 
 log = logging.getLogger(__name__)
 SITE_MARKER = ".dossier-site"
@@ -31,7 +31,7 @@ class Builder:
     """Build a dossier's site; keep parsed pages between builds so a rebuild re-reads only what changed."""
 
     def __init__(self, content_dir: Path, site_dir: Path, *, layouts_dir: Path | None = None,
-                 base_url: str | None = None, drafts: bool = False, search: bool = True):
+                 base_url: str | None = None, drafts: bool = False, search: bool = True, swap: bool = True):
         self.content_dir = Path(content_dir)
         self.site_dir = Path(site_dir)
         project_dir = self.content_dir.resolve().parent
@@ -40,8 +40,12 @@ class Builder:
         self.base_url = base_url
         self.drafts = drafts
         self.search = search
+        self.swap = swap  # True: the whole new site replaces the old at once; False: file by file (preview)
         self._cache: dict[Path, tuple[tuple, Page]] = {}
         self._gazetteer_stamp: tuple | None = None
+        self._memo = RenderMemo()
+        self._memo_key: tuple | None = None
+        self._written: dict[str, bytes] = {}
 
     def build(self) -> BuildResult:
         """Render everything in memory first; write only if all of it succeeded."""
@@ -53,13 +57,21 @@ class Builder:
             gazetteer = self._load_gazetteer()
             pages, events = self._load_pages(gazetteer), load_events(self.content_dir)
             site = collect(pages, events, settings, gazetteer, drafts=self.drafts)
-            env = make_env(self.layouts_dirs)
-            register_filters(env, settings.locale, settings.hijri)
-            outputs = Renderer(env, site).render_all(static_files(self.layouts_dirs))
+            memo_key = (settings, self.drafts, layout_stamps(self.layouts_dirs))
+            if memo_key != self._memo_key:  # a layout or setting changed: compile the layouts, render everything
+                self._env = make_env(self.layouts_dirs)
+                register_filters(self._env, settings.locale, settings.hijri)
+                self._memo, self._memo_key = RenderMemo(), memo_key
+            outputs = Renderer(self._env, site, memo=self._memo).render_all(static_files(self.layouts_dirs))
             outputs.append(Output(SITE_MARKER, b"Built by build.py; this folder is replaced on every build.\n"))
             check_unique(outputs)
             self._check_site_dir()
-            changed = write_outputs(outputs, self.site_dir, extra=index_site if self.search else None)
+            if self.swap or not self.site_dir.is_dir():
+                changed = write_outputs(outputs, self.site_dir, extra=index_site if self.search else None,
+                                        previous=self._written)
+            else:
+                changed = write_in_place(outputs, self.site_dir, self._written)
+            self._written = {o.output_path: o.data for o in outputs}
         except ContentErrors as group:
             return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
         except ContentError as error:
@@ -120,6 +132,11 @@ def check_unique(outputs: list[Output]) -> None:
                                        f"would write {output.output_path}, which {other.source or 'another page'} also writes"))
     if errors:
         raise ContentErrors(errors)
+
+
+def layout_stamps(layouts_dirs: list[Path]) -> tuple:
+    """Stamp every template and static file, so a layout edit is noticed."""
+    return tuple(sorted((str(p), _stamp(p)) for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()))
 
 
 def _stamp(path: Path) -> tuple:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -262,10 +263,11 @@ def display_path(path: Path) -> str:
 
 def page_paths(content_dir: Path) -> list[Path]:
     """List the pages under content/; folders and files starting with '_' or '.' are not pages."""
-    return sorted(
-        p for p in content_dir.rglob("*.md")
-        if not any(part.startswith(("_", ".")) for part in p.relative_to(content_dir).parts)
-    )
+    found = []
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
+        found.extend(os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not n.startswith(("_", ".")))
+    return [Path(p) for p in sorted(found)]
 
 
 def load_events(content_dir: Path) -> list[Event]:

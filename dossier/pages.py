@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import quote
@@ -101,6 +102,7 @@ class Site:
         return index.get((kind, term_key(name)))
 
 
+@lru_cache(maxsize=65536)
 def term_key(name: str) -> str:
     """Identify an entity by its name with spelling variants folded."""
     return normalize(name)

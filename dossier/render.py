@@ -55,67 +55,114 @@ def static_files(layouts_dirs: list[Path]) -> dict[str, Path]:
     return found
 
 
+class RenderMemo:
+    """The previous build's outputs and cards, reused when everything they were made from is unchanged.
+
+    Each output is stored with a key holding what it was rendered from (pages, neighbours,
+    list items); pages that were not re-read are the same objects, so comparing keys is cheap.
+    The builder drops the memo when a layout or a setting changes.
+    """
+
+    def __init__(self) -> None:
+        self.outputs: dict[str, tuple[tuple, Output]] = {}
+        self.cards: dict[tuple, tuple[Page, Markup]] = {}
+
+
 class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None):
+    def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None):
         self.env = env
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
+        self.memo = memo or RenderMemo()
         self._contexts: dict[str, dict] = {}
-        self._cards: dict[tuple, Markup] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
 
     def render_all(self, static: dict[str, Path]) -> list[Output]:
         """Render every output of the site, in a stable order."""
-        outputs = self.listing("index.html", "home.html", self.site.pages)
+        outputs = self.listing("index.html", "home.html", self.site.pages, key=(len(self.site.pages),))
         outputs += [self.article(page) for page in self.site.pages]
         outputs += self.timeline()
-        outputs.append(self.page("entities/index.html", "entities.html"))
+        term_counts = tuple((t.kind, t.name, len(t.pages), len(t.events)) for kind in KINDS for t in self.site.terms[kind])
+        outputs.append(self.page("entities/index.html", "entities.html", key=term_counts))
         for kind in KINDS:
             for term in self.site.terms[kind]:
                 outputs += self.listing(term.output_path, "term.html", term.pages, term=term,
-                                        source=f"{term.kind} «{term.name}»")
-        outputs.append(self.page("search/index.html", "search.html"))
-        outputs.append(self.page("404.html", "404.html"))
-        outputs.append(self.page("feed.xml", "feed.xml", entries=self.site.pages[:FEED_ENTRIES]))
+                                        source=f"{term.kind} «{term.name}»",
+                                        key=(term.kind, term.name, term.latin, len(term.pages), term.events))
+        outputs.append(self.page("search/index.html", "search.html", key=()))
+        outputs.append(self.page("404.html", "404.html", key=()))
+        entries = self.site.pages[:FEED_ENTRIES]
+        outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))
         outputs.append(self.sitemap(outputs))
-        outputs += [Output(output_path, source.read_bytes(), str(source)) for output_path, source in static.items()]
+        outputs += [self.static(output_path, source) for output_path, source in static.items()]
+        produced = {o.output_path for o in outputs}
+        for gone in set(self.memo.outputs) - produced:
+            del self.memo.outputs[gone]
         return outputs
 
-    def listing(self, first_path: str, template_name: str, pages: tuple[Page, ...], source: str = "", **context) -> list[Output]:
+    def static(self, output_path: str, source: Path) -> Output:
+        """Copy a static asset; its bytes are read again only when the file changed."""
+        status = source.stat()
+        key = ("static", str(source), status.st_mtime_ns, status.st_size)
+        remembered = self.memo.outputs.get(output_path)
+        if remembered is not None and remembered[0] == key:
+            return remembered[1]
+        output = Output(output_path, source.read_bytes(), str(source))
+        self.memo.outputs[output_path] = (key, output)
+        return output
+
+    def listing(self, first_path: str, template_name: str, pages: tuple[Page, ...], source: str = "", key: tuple = (),
+                **context) -> list[Output]:
         """Render a list of articles over as many numbered pages as it needs."""
         pagers = paginate(first_path, pages, self.settings.per_page)
-        return [Output(p.path, self.page(p.path, template_name, pager=p, **context).data, source) for p in pagers]
+        return [self.page(p.path, template_name, pager=p, key=(p, *key), source=source, **context) for p in pagers]
 
     def timeline(self) -> list[Output]:
         """One timeline page; split by year when it grows past what one page should hold."""
         undated = tuple(p for p in self.site.pages if p.date is None)
         years = group_timeline(self.site.timeline)
         if len(self.site.timeline) <= TIMELINE_PAGE_ENTRIES:
-            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=False)]
-        outputs = [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=True)]
+            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=False,
+                              key=(years, undated))]
+        counts = tuple((year.year, year.count) for year in years)
+        outputs = [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=True,
+                             key=(counts, undated))]
         for year in years:
             path = f"timeline/{year.year}/index.html"
-            outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), year_pages=False))
+            outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), year_pages=False, key=(year,)))
         return outputs
 
     def article(self, page: Page) -> Output:
-        output = self.page(page.output_path, "article.html", page=page,
-                           previous=self.site.previous.get(page.slug), next=self.site.next.get(page.slug))
-        return Output(output.output_path, output.data, page.src_path)
+        previous, following = self.site.previous.get(page.slug), self.site.next.get(page.slug)
+        return self.page(page.output_path, "article.html", page=page, previous=previous, next=following,
+                         key=(page, previous, following), source=page.src_path)
 
     def sitemap(self, outputs: list[Output]) -> Output:
         html_paths = [o.output_path for o in outputs if o.output_path.endswith(".html") and o.output_path != "404.html"]
-        return self.page("sitemap.xml", "sitemap.xml", urls=[absolute_url(self.base_url, p) for p in html_paths])
+        return self.page("sitemap.xml", "sitemap.xml", urls=[absolute_url(self.base_url, p) for p in html_paths],
+                         key=tuple(html_paths))
 
     @property
     def base_url(self) -> str:
         return self.settings.base_url or "http://localhost/"
 
-    def page(self, output_path: str, template_name: str, **context) -> Output:
-        """Render one template to one output, with links relative to where it will be written."""
+    def page(self, output_path: str, template_name: str, key: tuple | None = None, source: str = "", **context) -> Output:
+        """Render one template to one output, unless the memo holds it for the same key."""
+        if key is not None:
+            key = (template_name, *key)
+            remembered = self.memo.outputs.get(output_path)
+            if remembered is not None and remembered[0] == key:
+                return remembered[1]
+        output = Output(output_path, self.render(output_path, template_name, context), source)
+        if key is not None:
+            self.memo.outputs[output_path] = (key, output)
+        return output
+
+    def render(self, output_path: str, template_name: str, context: dict) -> bytes:
+        """Render one template, with links relative to where its output will be written."""
         root = "../" * output_path.count("/")
         try:
             template = self.env.get_template(template_name)
@@ -126,7 +173,7 @@ class Renderer:
             raise TemplateProblem(f"layouts/{template_name}", None, f"template {error.name!r} not found") from None
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, LookupError) as error:
             raise TemplateProblem(*_template_location(error, template_name), f"while rendering {output_path}: {error}") from None
-        return Output(output_path, text.encode("utf-8"))
+        return text.encode("utf-8")
 
     def context(self, root: str) -> dict:
         """What every template sees; links depend only on how deep the output is, so cards can be reused."""
@@ -143,10 +190,11 @@ class Renderer:
 
         def card(page: Page, heading: str = "h2") -> Markup:
             key = (page.slug, root, heading)
-            html = self._cards.get(key)
-            if html is None:
-                html = self._cards[key] = Markup(self.env.get_template("card.html").render(context, page=page, heading=heading))
-            return html
+            remembered = self.memo.cards.get(key)
+            if remembered is None or remembered[0] != page:
+                remembered = (page, Markup(self.env.get_template("card.html").render(context, page=page, heading=heading)))
+                self.memo.cards[key] = remembered
+            return remembered[1]
 
         context = dict(site=self.site, settings=self.settings, link=link, term_link=term_link, card=card, root=root or "./",
                        absolute=lambda target: absolute_url(self.base_url, target), updated=self.updated)

@@ -29,7 +29,7 @@ def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging"
 
 
-def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None) -> list[str]:
+def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None) -> list[str]:
     """Make site/ hold exactly these outputs; return the output paths whose bytes changed.
 
     The new site is assembled in a staging folder that shares unchanged files with the old
@@ -48,7 +48,7 @@ def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None) -> list[
     changed = []
     for output_path, data in wanted.items():
         target = staging / output_path
-        if output_path in existing and _same_bytes(target, data):
+        if output_path in existing and (previous.get(output_path) is data or _same_bytes(target, data)):
             continue
         _replace_file(target, data)
         changed.append(output_path)
@@ -63,6 +63,45 @@ def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None) -> list[
         return []
     swap_in(staging, site_dir)
     return sorted(changed + removed)
+
+
+def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, bytes]) -> list[str]:
+    """Update site/ file by file: each file is replaced atomically, so no reader sees half of one.
+
+    For the preview, where a rebuild must take milliseconds: unlike write_outputs, a crash
+    between two files can leave some pages old and some new until the next build.
+    ``previous`` is what the last build wrote there (empty: compare with the files on disk).
+    """
+    wanted = {}
+    for output in outputs:
+        check_output_path(output.output_path)
+        wanted[output.output_path] = output.data
+    existing = set(previous) if previous else _files(site_dir)
+    changed = []
+    for output_path, data in wanted.items():
+        target = site_dir / output_path
+        if previous.get(output_path) is data or (output_path in existing and _same_bytes(target, data)):
+            continue
+        _replace_file(target, data)
+        changed.append(output_path)
+    removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
+    for output_path in removed:
+        (site_dir / output_path).unlink(missing_ok=True)
+        _remove_empty_parents(site_dir, output_path)
+    return sorted(changed + removed)
+
+
+def _files(site_dir: Path) -> set[str]:
+    if not site_dir.is_dir():
+        return set()
+    return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
+def _remove_empty_parents(site_dir: Path, output_path: str) -> None:
+    folder = (site_dir / output_path).parent
+    while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 EXTRA_DIRS = ("pagefind/",)
