@@ -104,7 +104,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from dossier.builder import Builder
     from dossier.serve import serve
 
-    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts)
+    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts,
+                      search=False, swap=False)  # the preview indexes search in the background
     serve(builder, args.seeds, host=args.host, port=args.port, open_browser=not args.no_open,
           settings_path=builder.settings_path)
     return 0

@@ -22,7 +22,25 @@ def index_site(site_dir: Path, changed: list[str]) -> list[str]:
         return []
     if index_dir.exists():
         shutil.rmtree(index_dir)  # unlink, never rewrite: these files may be shared with the old site
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", SEARCH_DIR, "--quiet"]
+    return run_pagefind(site_dir, index_dir)
+
+
+def reindex_in_place(site_dir: Path) -> None:
+    """Rebuild the index beside the live one, then put it in place: a reader never finds it missing."""
+    fresh, old, live = site_dir / ".pagefind-new", site_dir / ".pagefind-old", site_dir / SEARCH_DIR
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    run_pagefind(site_dir, fresh)
+    if live.exists():
+        live.rename(old)
+    fresh.rename(live)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
+    """Index the articles of a built site with Pagefind into index_dir."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(index_dir),
+               "--glob", "articles/**/*.html", "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as error:

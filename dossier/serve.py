@@ -5,7 +5,6 @@ import html
 import logging
 import mimetypes
 import os
-import posixpath
 import socket
 import threading
 import time
@@ -14,7 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .builder import Builder
+from .errors import ContentError
 from .ingest import ingest_seeds
+from .search import SEARCH_DIR, reindex_in_place
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Preview:
         self.errors: list[str] = []
         self.stamps = scan(watched)
         self.rebuilds = 0
+        self.search = SearchIndexer(builder.site_dir)
 
     def build(self) -> bool:
         """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
@@ -76,6 +78,8 @@ class Preview:
             log.info("build failed: %d problem(s); still serving the last good site", len(result.errors))
         else:
             log.info("rebuilt %d page(s) in %.0f ms (%d file(s) changed)", result.pages, milliseconds, len(result.changed))
+        if any(p.endswith(".html") for p in result.changed) or not (self.builder.site_dir / SEARCH_DIR).exists():
+            self.search.request()
         changed = bool(result.changed) or errors != self.errors
         self.errors = errors
         return changed
@@ -96,6 +100,34 @@ class Preview:
         changed = self.build()
         self.stamps = scan(self.watched)  # ingest may have written pages: they are part of this build
         return changed
+
+
+class SearchIndexer:
+    """Rebuild the search index in the background: pages appear at once, search catches up seconds later."""
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.lock = threading.Lock()
+        self.wanted = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        self.wanted.set()
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while self.wanted.is_set():
+            self.wanted.clear()
+            started = time.perf_counter()
+            try:
+                reindex_in_place(self.site_dir)
+            except ContentError as error:
+                log.error("%s", error)
+                continue
+            log.info("search index updated in %.1f s", time.perf_counter() - started)
 
 
 def safe_parts(raw_path: str) -> list[str] | None:
