@@ -1,22 +1,101 @@
-// Search the dossier with Pagefind's index, served from this site. Arabic stemming is Pagefind's.
+// Search the dossier with Pagefind's index, served from this site. Arabic stemming is Pagefind's; arabic.js adds
+// the clitic rules the stemmer lacks (it keeps و/ف before an alef and a bare ل: «والقامشلي», «وإسبر», «لسوريا»).
 (function () {
   "use strict";
   var script = document.currentScript;
+  var form = document.querySelector(".search-page-form");
   var input = document.getElementById("search-query");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var filterBox = document.getElementById("search-filters");
   var KIND_NAMES = { places: "المكان", people: "الشخص", organizations: "المنظمة", sources: "المصدر" };
-  var query = new URLSearchParams(location.search).get("q") || "";
-  input.value = query;
+  var PAGE_SIZE = 10;
+  var MIN_FORM = 3;  // shorter clitic-free forms match too many unrelated words
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
   if (location.protocol === "file:") {
     document.getElementById("search-file-notice").hidden = false;
     return;
   }
   var pagefindUrl = new URL(script.dataset.pagefind, location.href);
   var siteRoot = new URL("../", pagefindUrl);
+  var arabic = window.DossierArabic;
   var pagefind = null;
   var selects = {};
+  var found = [];     // Pagefind results of the current search, best first
+  var shown = 0;
+  var generation = 0; // a newer search makes the answers of older ones moot
+
+  function countText(n) {
+    if (!n) return "لا نتائج لهذا البحث.";
+    var form = new Intl.PluralRules("ar").select(n);
+    if (form === "one") return "نتيجة واحدة.";
+    if (form === "two") return "نتيجتان.";
+    return n.toLocaleString("ar-u-nu-latn") + (form === "few" ? " نتائج." : " نتيجة.");
+  }
+
+  // The query with every word stripped of its clitics, or null when that changes nothing.
+  function bareQuery(q) {
+    var bare = arabic.words(q).map(function (word) {
+      var forms = arabic.wordForms(word).filter(function (f) { return f.length >= MIN_FORM; });
+      return forms.sort(function (a, b) { return a.length - b.length; })[0] || word;
+    }).join(" ");
+    return bare && bare !== arabic.words(q).join(" ") ? bare : null;
+  }
+
+  // Every clitic-free form of every word of a query, as a set.
+  function formsOf(q) {
+    var forms = {};
+    arabic.words(q).forEach(function (w) { arabic.wordForms(w).forEach(function (f) { forms[f] = true; }); });
+    return forms;
+  }
+
+  function activeFilters() {
+    var filters = {};
+    Object.keys(selects).forEach(function (kind) {
+      if (selects[kind].value) filters[kind] = selects[kind].value;
+    });
+    return filters;
+  }
+
+  function buildFilters(available) {
+    Object.keys(KIND_NAMES).forEach(function (kind) {
+      var values = Object.keys(available[kind] || {});
+      if (!values.length) return;
+      var label = document.createElement("label");
+      var select = document.createElement("select");
+      select.id = "filter-" + kind;
+      select.name = kind;
+      label.htmlFor = select.id;
+      label.textContent = KIND_NAMES[kind] + ": ";
+      var any = document.createElement("option");
+      any.value = "";
+      any.textContent = "الكل";
+      select.appendChild(any);
+      values.sort(function (a, b) { return a.localeCompare(b, "ar"); }).forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value + " (" + available[kind][value] + ")";
+        select.appendChild(option);
+      });
+      select.value = values.indexOf(params.get(kind)) >= 0 ? params.get(kind) : "";
+      select.addEventListener("change", function () { remember(); run(); });
+      selects[kind] = select;
+      label.appendChild(select);
+      filterBox.appendChild(label);
+    });
+    filterBox.hidden = !Object.keys(selects).length;
+  }
+
+  // Keep the query and filters in the address, so a search can be bookmarked and shared.
+  function remember() {
+    var state = new URLSearchParams();
+    if (input.value.trim()) state.set("q", input.value.trim());
+    var filters = activeFilters();
+    Object.keys(filters).forEach(function (kind) { state.set(kind, filters[kind]); });
+    history.replaceState(null, "", "?" + state.toString());
+  }
 
   function excerptNodes(html) {
     // Keep only text and <mark>: nothing from the index is ever parsed as live HTML.
@@ -34,68 +113,95 @@
     return out;
   }
 
-  function activeFilters() {
-    var filters = {};
-    Object.keys(selects).forEach(function (kind) {
-      if (selects[kind].value) filters[kind] = selects[kind].value;
+  // Pagefind's excerpt, unless it falls in the hidden list of clitic-free forms an article may carry for the index:
+  // then the words around the first match in the article's own text.
+  function excerpt(data, queryForms) {
+    var forms = data.meta && data.meta.forms;
+    var content = data.content || "";
+    var visible = forms && content.lastIndexOf(forms) > 0 ? content.slice(0, content.lastIndexOf(forms)) : content;
+    var plain = excerptNodes(data.excerpt || "").textContent.replace(/\s+/g, " ").trim();
+    if (!forms || visible.replace(/\s+/g, " ").indexOf(plain) >= 0) return excerptNodes(data.excerpt || "");
+    var all = visible.split(/\s+/).filter(Boolean);
+    var at = all.findIndex(function (word) {
+      return arabic.words(word).some(function (w) {
+        return arabic.wordForms(w).some(function (f) { return queryForms[f]; });
+      });
     });
-    return filters;
+    var start = Math.max(0, at - 12);
+    var out = document.createDocumentFragment();
+    all.slice(start, start + 30).forEach(function (word, i) {
+      if (i) out.appendChild(document.createTextNode(" "));
+      if (start + i === at) {
+        var mark = document.createElement("mark");
+        mark.textContent = word;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(word));
+      }
+    });
+    return out;
   }
 
-  function buildFilters(available) {
-    Object.keys(KIND_NAMES).forEach(function (kind) {
-      var values = Object.keys(available[kind] || {});
-      if (!values.length) return;
-      var id = "filter-" + kind;
-      var label = document.createElement("label");
-      label.htmlFor = id;
-      label.textContent = KIND_NAMES[kind] + ": ";
-      var select = document.createElement("select");
-      select.id = id;
-      var any = document.createElement("option");
-      any.value = "";
-      any.textContent = "الكل";
-      select.appendChild(any);
-      values.sort(function (a, b) { return a.localeCompare(b, "ar"); }).forEach(function (value) {
-        var option = document.createElement("option");
-        option.value = value;
-        option.textContent = value + " (" + available[kind][value] + ")";
-        select.appendChild(option);
+  function showMore(queryForms) {
+    var batch = found.slice(shown, shown + PAGE_SIZE);
+    var current = generation;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (results) {
+      if (current !== generation) return;
+      results.forEach(function (data) {
+        var item = document.createElement("li");
+        var heading = document.createElement("h2");
+        var link = document.createElement("a");
+        link.href = new URL(data.url.replace(/^\//, ""), siteRoot).href;
+        link.textContent = (data.meta && data.meta.title) || data.url;
+        var text = document.createElement("p");
+        text.appendChild(excerpt(data, queryForms));
+        heading.appendChild(link);
+        item.appendChild(heading);
+        item.appendChild(text);
+        list.appendChild(item);
       });
-      select.addEventListener("change", run);
-      selects[kind] = select;
-      label.appendChild(select);
-      filterBox.appendChild(label);
-      filterBox.appendChild(document.createTextNode(" "));
+      shown += batch.length;
+      more.hidden = shown >= found.length;
+      status.textContent = countText(found.length);
+      list.setAttribute("aria-busy", "false");
     });
   }
 
   function run() {
     var q = input.value.trim();
     var filters = activeFilters();
+    var current = ++generation;
+    found = [];
+    shown = 0;
+    list.replaceChildren();
+    more.hidden = true;
     if (!q && !Object.keys(filters).length) {
       status.textContent = "اكتب كلمة للبحث.";
-      list.replaceChildren();
-      return;
+      list.removeAttribute("aria-busy");
+      return Promise.resolve();
     }
     status.textContent = "جارٍ البحث…";
-    pagefind.search(q || null, { filters: filters }).then(function (search) {
-      return Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); }));
-    }).then(function (results) {
-      list.replaceChildren();
-      results.forEach(function (data) {
-        var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = new URL(data.url.replace(/^\//, ""), siteRoot).href;
-        link.textContent = (data.meta && data.meta.title) || data.url;
-        var excerpt = document.createElement("p");
-        excerpt.appendChild(excerptNodes(data.excerpt || ""));
-        item.appendChild(link);
-        item.appendChild(excerpt);
-        list.appendChild(item);
+    list.setAttribute("aria-busy", "true");
+    var queries = [q || null];
+    var bare = q && bareQuery(q);
+    if (bare) queries.push(bare);
+    var queryForms = formsOf(q);
+    return Promise.all(queries.map(function (text) { return pagefind.search(text, { filters: filters }); }))
+      .then(function (searches) {
+        if (current !== generation) return;
+        var seen = {};
+        searches.forEach(function (search) {
+          search.results.forEach(function (r) {
+            if (!seen[r.id]) { seen[r.id] = true; found.push(r); }
+          });
+        });
+        return showMore(queryForms);
+      })
+      .catch(function () {
+        if (current !== generation) return;
+        status.textContent = "تعذّر البحث.";
+        list.setAttribute("aria-busy", "false");
       });
-      status.textContent = results.length ? "النتائج: " + results.length : "لا نتائج لهذا البحث.";
-    });
   }
 
   import(pagefindUrl.href).then(function (module) {
@@ -103,12 +209,19 @@
     return pagefind.options({ baseUrl: "/" }).then(function () { return pagefind.filters(); });
   }).then(function (available) {
     buildFilters(available);
-    document.querySelector(".search-page-form").addEventListener("submit", function (event) {
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
-      history.replaceState(null, "", "?q=" + encodeURIComponent(input.value.trim()));
+      remember();
       run();
     });
-    if (query) run();
+    more.addEventListener("click", function () {
+      var first = shown;
+      showMore(formsOf(input.value)).then(function () {
+        var link = list.children[first] && list.children[first].querySelector("a");
+        if (link) link.focus();  // keyboard users land on the first new result, not back at the top
+      });
+    });
+    if (input.value.trim() || Object.keys(activeFilters()).length) run();
   }).catch(function () {
     status.textContent = "تعذّر تحميل فهرس البحث.";
   });
