@@ -35,13 +35,15 @@
     return n.toLocaleString("ar-u-nu-latn") + (form === "few" ? " نتائج." : " نتيجة.");
   }
 
-  // The query with every word stripped of its clitics, or null when that changes nothing.
-  function bareQuery(q) {
+  // The spellings to search besides the query itself: its words normalized and stripped of their clitics, then the
+  // same with a final ه written ة (the stemmer folds ة into ه only in words longer than three letters: «قوة», «سنة»).
+  function alternatives(q) {
     var bare = arabic.words(q).map(function (word) {
       var forms = arabic.wordForms(word).filter(function (f) { return f.length >= MIN_FORM; });
       return forms.sort(function (a, b) { return a.length - b.length; })[0] || word;
-    }).join(" ");
-    return bare && bare !== arabic.words(q).join(" ") ? bare : null;
+    });
+    var spellings = [bare.join(" "), bare.map(function (w) { return w.replace(/ه$/, "ة"); }).join(" ")];
+    return spellings.filter(function (text, i) { return text && text !== q && spellings.indexOf(text) === i; });
   }
 
   // Every clitic-free form of every word of a query, as a set.
@@ -132,9 +134,12 @@
     all.slice(start, start + 30).forEach(function (word, i) {
       if (i) out.appendChild(document.createTextNode(" "));
       if (start + i === at) {
+        var parts = word.match(/^(\p{P}*)(.*?)(\p{P}*)$/u);  // punctuation stays outside the highlight
         var mark = document.createElement("mark");
-        mark.textContent = word;
+        mark.textContent = parts[2];
+        out.appendChild(document.createTextNode(parts[1]));
         out.appendChild(mark);
+        out.appendChild(document.createTextNode(parts[3]));
       } else {
         out.appendChild(document.createTextNode(word));
       }
@@ -182,9 +187,7 @@
     }
     status.textContent = "جارٍ البحث…";
     list.setAttribute("aria-busy", "true");
-    var queries = [q || null];
-    var bare = q && bareQuery(q);
-    if (bare) queries.push(bare);
+    var queries = q ? [q].concat(alternatives(q)) : [null];
     var queryForms = formsOf(q);
     return Promise.all(queries.map(function (text) { return pagefind.search(text, { filters: filters }); }))
       .then(function (searches) {

@@ -146,7 +146,7 @@ def dossier_built(tmp_path_factory) -> Path:
 
 # Words with clitics attached in the article itself, which a bare query must find.
 CLITICS_ARTICLE = page("رحلة عبر الشمال", "2019-11-15", summary="قافلة في طريقها.",
-                       body="عبرت فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت عند وادي الفرات وإدلب.")
+                       body="عبرت فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب.")
 
 
 @pytest.fixture(scope="session")
