@@ -35,14 +35,19 @@
     return n.toLocaleString("ar-u-nu-latn") + (form === "few" ? " نتائج." : " نتيجة.");
   }
 
-  // The spellings to search besides the query itself: its words normalized and stripped of their clitics, then the
-  // same with a final ه written ة (the stemmer folds ة into ه only in words longer than three letters: «قوة», «سنة»).
+  // The spellings to search besides the query itself, each costing index downloads: the query normalized, with the
+  // clitics the stemmer keeps taken off (it does take off the article, so a form with the article is preferred);
+  // then with a final ه written ة in short words (the stemmer folds ة into ه only past three letters: «قوة», «سنة»).
   function alternatives(q) {
     var bare = arabic.words(q).map(function (word) {
       var forms = arabic.wordForms(word).filter(function (f) { return f.length >= MIN_FORM; });
-      return forms.sort(function (a, b) { return a.length - b.length; })[0] || word;
+      var withArticle = forms.filter(function (f) { return f.indexOf("ال") === 0; });
+      var pool = withArticle.length ? withArticle : forms;
+      return pool.sort(function (a, b) { return a.length - b.length; })[0] || word;
     });
-    var spellings = [bare.join(" "), bare.map(function (w) { return w.replace(/ه$/, "ة"); }).join(" ")];
+    var spellings = [bare.join(" "), bare.map(function (w) {
+      return w.replace(/^(ال)?(..)ه$/, "$1$2ة");
+    }).join(" ")];
     return spellings.filter(function (text, i) { return text && text !== q && spellings.indexOf(text) === i; });
   }
 
