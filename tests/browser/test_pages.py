@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -50,6 +51,7 @@ MEASURE = """() => {
     fonts: [...document.fonts].filter(f => f.status === 'loaded').map(f => [f.family.replace(/"/g, ''), f.weight, f.unicodeRange]),
     lang: document.documentElement.lang, dir: document.documentElement.dir,
     inputs: [...document.querySelectorAll('input[type=search]')].map(i => getComputedStyle(i).direction),
+    preloads: [...document.querySelectorAll('link[rel=preload][as=font]')].map(l => l.href),
   };
 }"""
 
@@ -127,6 +129,23 @@ def test_console_is_quiet_and_every_request_succeeds(reports, name, width):
     report = reports(name, width)
     assert report.console_errors == []
     assert report.failed == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_is_downloaded_twice(reports, name):
+    """A preload that does not match its use (say, without crossorigin on a font) makes the browser fetch twice."""
+    requests = reports(name, DESKTOP).requests
+    assert sorted({u for u in requests if requests.count(u) > 1}) == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_preloaded_fonts_are_used(reports, name):
+    """Each preloaded file (named by subset and weight) is the source of a font face the page loaded."""
+    measures = reports(name, DESKTOP).measures
+    loaded = {("arabic" if "U+600-6FF" in face[2] else "latin", face[1]) for face in measures["fonts"]}
+    preloaded = {re.search(r"-(arabic|latin)-(\d+)-normal\.woff2$", href).groups() for href in measures["preloads"]}
+    assert ("arabic", "400") in preloaded
+    assert preloaded <= loaded
 
 
 @pytest.mark.parametrize("name", PAGES)
