@@ -52,6 +52,10 @@ MEASURE = """() => {
     lang: document.documentElement.lang, dir: document.documentElement.dir,
     inputs: [...document.querySelectorAll('input[type=search]')].map(i => getComputedStyle(i).direction),
     preloads: [...document.querySelectorAll('link[rel=preload][as=font]')].map(l => l.href),
+    headings: [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].filter(h => h.getClientRects().length)
+      .map(h => +h.tagName[1]),
+    landmarks: ['body > header', 'body > header nav', 'main#main', 'body > footer']
+      .filter(selector => document.querySelectorAll(selector).length === 1),
   };
 }"""
 
@@ -146,6 +150,15 @@ def test_preloaded_fonts_are_used(reports, name):
     preloaded = {re.search(r"-(arabic|latin)-(\d+)-normal\.woff2$", href).groups() for href in measures["preloads"]}
     assert ("arabic", "400") in preloaded
     assert preloaded <= loaded
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_headings_in_order_and_landmarks(reports, name):
+    measures = reports(name, DESKTOP).measures
+    levels = measures["headings"]
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading level is skipped: {levels}"
+    assert len(measures["landmarks"]) == 4, measures["landmarks"]
 
 
 @pytest.mark.parametrize("name", PAGES)
