@@ -93,7 +93,6 @@ def measure(browser, url: str, name: str, width: int, axe_source: str) -> Report
     try:
         if name == "search":
             page.wait_for_selector("#search-results[aria-busy='false'] li", state="attached")
-        page.wait_for_load_state("networkidle")
         page.evaluate("document.fonts.ready.then(() => true)")
         failed += [f"{r.url} ({r.status})" for r in visit.responses if r.status >= 400]
         measures = page.evaluate(MEASURE)
