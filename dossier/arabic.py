@@ -71,3 +71,16 @@ def sort_key(name: str) -> tuple:
     bare = " ".join(w[2:] if w.startswith("ال") and len(w) > 3 else w for w in folded.split())
     is_arabic = bool(ARABIC_LETTER.match(bare))
     return (0 if is_arabic else 1, bare, folded, name)
+
+
+def clitic_free_forms(text: str) -> list[str]:
+    """The forms of the text's words with attached clitics taken off, each once, in order of appearance.
+
+    A static search engine stems words but keeps و/ف before an alef and a bare ل; indexing these
+    forms beside the text lets a bare query («مدرعات») find the word as written («والمدرعات»).
+    """
+    seen: dict[str, None] = {}
+    for word in words(text):
+        for form in sorted(word_forms(word) - {word}, key=len):
+            seen.setdefault(form, None)
+    return list(seen)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -11,6 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import dates
+from .arabic import clitic_free_forms
 from .collect import group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
@@ -23,6 +26,7 @@ TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
+TAG = re.compile(r"<[^>]*>")
 
 
 class TemplateProblem(ContentError):
@@ -39,7 +43,8 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES)
+    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
+                       search_forms=search_forms)
     return env
 
 
@@ -53,6 +58,11 @@ def static_files(layouts_dirs: list[Path]) -> dict[str, Path]:
                 if path.is_file() and not path.name.startswith("."):
                     found[f"{STATIC_DIR}/{path.relative_to(root).as_posix()}"] = path
     return found
+
+
+def search_forms(page: Page) -> str:
+    """The article's words with their clitics taken off, for the search index only."""
+    return " ".join(clitic_free_forms(page.title + "\n" + html.unescape(TAG.sub(" ", page.html))))
 
 
 class RenderMemo:

@@ -94,10 +94,6 @@ def test_query_spelling_variant_finds_the_article(search_page, query, expected, 
 @pytest.mark.parametrize("query, expected, case", ARTICLE_VARIANTS, ids=[v[2] for v in ARTICLE_VARIANTS])
 def test_bare_query_finds_the_article_s_word_with_clitics(search_page, search_built, query, expected, case):
     found = set(search(search_page, query))
-    article = (search_built / "articles" / "2019-d" / "index.html").read_text(encoding="utf-8")
-    if found != expected and 'data-pagefind-meta="forms"' not in article:
-        pytest.xfail("needs the clitic-free forms in article pages: search_forms() in dossier/arabic.py, "
-                     "registered by dossier/render.py (see the browser tests' report)")
     assert found == expected, f"{case}: «{query}»"
     marks = search_page.locator("#search-results mark").all_inner_texts()
     body = CLITICS_ARTICLE.split("---")[-1]
