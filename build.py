@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     site.add_argument("--base-url", help="public URL of the site, for the feed and sitemap")
     site.add_argument("--drafts", action="store_true", help="include draft pages")
     site.add_argument("--layouts", type=Path, help="templates folder (default: layouts/ beside the content folder)")
+    site.add_argument("--timings", action="store_true", help="print the seconds spent in each phase (one JSON line)")
 
     parser = argparse.ArgumentParser(
         prog="build.py", parents=[common, paths, site],
@@ -89,7 +91,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from dossier.builder import Builder
 
-    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts)
+    from dossier.parallel import default_workers
+
+    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts,
+                      workers=default_workers())
     result = builder.build()
     for error in result.errors:
         print(error, file=sys.stderr)
@@ -97,6 +102,8 @@ def run_build(args: argparse.Namespace) -> int:
         log.info("build failed: %d problem(s); %s was left as it was", len(result.errors), args.out)
         return 1
     log.info("built %d page(s), %d file(s) changed, in %.0f ms", result.pages, len(result.changed), result.seconds * 1000)
+    if args.timings:
+        print("timings: " + json.dumps({phase: round(s, 4) for phase, s in result.timings.items()}), file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
@@ -31,8 +32,9 @@ def words(text: str) -> list[str]:
     return WORD.findall(normalize(text))
 
 
-def word_forms(word: str) -> set[str]:
-    """Return a normalized word and the forms left when attached clitics are taken off."""
+@lru_cache(maxsize=1 << 17)
+def word_forms(word: str) -> frozenset[str]:
+    """Return a normalized word and the forms left when attached clitics are taken off (cached: words repeat)."""
     forms = {word}
     bases = {word}
     if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM:
@@ -46,7 +48,7 @@ def word_forms(word: str) -> set[str]:
         forms.add(base)
         if base.startswith("ال") and len(base) - 2 >= MIN_STEM:
             forms.add(base[2:])
-    return forms
+    return frozenset(forms)
 
 
 def name_forms(word: str) -> set[str]:
@@ -80,7 +82,13 @@ def clitic_free_forms(text: str) -> list[str]:
     forms beside the text lets a bare query («مدرعات») find the word as written («والمدرعات»).
     """
     seen: dict[str, None] = {}
-    for word in words(text):
-        for form in sorted(word_forms(word) - {word}, key=len):
+    for token in dict.fromkeys(text.split()):
+        for form in _bare_forms(token):
             seen.setdefault(form, None)
     return list(seen)
+
+
+@lru_cache(maxsize=1 << 17)
+def _bare_forms(token: str) -> tuple[str, ...]:
+    """The clitic-free forms of the words in one space-free token (cached: tokens repeat)."""
+    return tuple(form for word in words(token) for form in sorted(word_forms(word) - {word}, key=len))

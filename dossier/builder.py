@@ -9,8 +9,9 @@ from pathlib import Path
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
-from .load import SETTINGS_FILE, display_path, load_events, load_page, load_settings, make_markdown, page_paths
+from .load import SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
 from .pages import Output, Page
+from .parallel import parallel_map
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
 from .search import index_site
 from .write import write_in_place, write_outputs
@@ -25,13 +26,33 @@ class BuildResult:
     changed: list[str] = field(default_factory=list)
     pages: int = 0
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
+
+
+class Timings:
+    """Seconds spent in each phase of a build, measured as laps of one clock."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def move(self, seconds: float, from_phase: str, to_phase: str) -> None:
+        """Count part of a phase's time (say, Markdown inside loading) as another phase."""
+        self.seconds[from_phase] = self.seconds.get(from_phase, 0.0) - seconds
+        self.seconds[to_phase] = self.seconds.get(to_phase, 0.0) + seconds
 
 
 class Builder:
     """Build a dossier's site; keep parsed pages between builds so a rebuild re-reads only what changed."""
 
     def __init__(self, content_dir: Path, site_dir: Path, *, layouts_dir: Path | None = None,
-                 base_url: str | None = None, drafts: bool = False, search: bool = True, swap: bool = True):
+                 base_url: str | None = None, drafts: bool = False, search: bool = True, swap: bool = True,
+                 workers: int = 1):
         self.content_dir = Path(content_dir)
         self.site_dir = Path(site_dir)
         project_dir = self.content_dir.resolve().parent
@@ -41,6 +62,7 @@ class Builder:
         self.drafts = drafts
         self.search = search
         self.swap = swap  # True: the whole new site replaces the old at once; False: file by file (preview)
+        self.workers = workers  # processes for loading and rendering (forked: only before any thread starts)
         self._cache: dict[Path, tuple[tuple, Page]] = {}
         self._gazetteer_stamp: tuple | None = None
         self._memo = RenderMemo()
@@ -50,33 +72,48 @@ class Builder:
     def build(self) -> BuildResult:
         """Render everything in memory first; write only if all of it succeeded."""
         started = time.perf_counter()
+        timings = Timings()
         try:
             settings = load_settings(self.settings_path)
             if self.base_url:
                 settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})
             gazetteer = self._load_gazetteer()
-            pages, events = self._load_pages(gazetteer), load_events(self.content_dir)
+            pages, events = self._load_pages(gazetteer, timings), load_events(self.content_dir)
+            timings.lap("load")
             site = collect(pages, events, settings, gazetteer, drafts=self.drafts)
+            timings.lap("collect")
             memo_key = (settings, self.drafts, layout_stamps(self.layouts_dirs))
             if memo_key != self._memo_key:  # a layout or setting changed: compile the layouts, render everything
                 self._env = make_env(self.layouts_dirs)
                 register_filters(self._env, settings.locale, settings.hijri)
                 self._memo, self._memo_key = RenderMemo(), memo_key
-            outputs = Renderer(self._env, site, memo=self._memo).render_all(static_files(self.layouts_dirs))
+            outputs = Renderer(self._env, site, memo=self._memo, workers=self.workers).render_all(static_files(self.layouts_dirs))
             outputs.append(Output(SITE_MARKER, b"Built by build.py; this folder is replaced on every build.\n"))
             check_unique(outputs)
+            timings.lap("render")
             self._check_site_dir()
             if self.swap or not self.site_dir.is_dir():
-                changed = write_outputs(outputs, self.site_dir, extra=index_site if self.search else None,
+                changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings) if self.search else None,
                                         previous=self._written)
             else:
                 changed = write_in_place(outputs, self.site_dir, self._written)
+            timings.lap("write")
             self._written = {o.output_path: o.data for o in outputs}
         except ContentErrors as group:
             return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
         except ContentError as error:
             return BuildResult(errors=[error], seconds=time.perf_counter() - started)
-        return BuildResult(changed=changed, pages=len(site.pages), seconds=time.perf_counter() - started)
+        return BuildResult(changed=changed, pages=len(site.pages), seconds=time.perf_counter() - started,
+                           timings=timings.seconds)
+
+    @staticmethod
+    def _search_index(timings: Timings):
+        def index(staging: Path, changed: list[str]) -> list[str]:
+            timings.lap("write")
+            written = index_site(staging, changed)
+            timings.lap("search")
+            return written
+        return index
 
     def _load_gazetteer(self) -> Gazetteer:
         path = self.content_dir / GAZETTEER_PATH
@@ -86,32 +123,39 @@ class Builder:
             self._gazetteer_stamp = stamp
         return load_gazetteer(path, display_path(path))
 
-    def _load_pages(self, gazetteer: Gazetteer) -> list[Page]:
+    def _load_pages(self, gazetteer: Gazetteer, timings: Timings) -> list[Page]:
         """Load every page, re-reading only files whose size or modification time changed."""
         if not self.content_dir.is_dir():
             raise ContentError(str(self.content_dir), None, "the content folder does not exist")
-        converter = make_markdown()
-        pages, errors, seen = [], [], set()
-        for page_path in page_paths(self.content_dir):
-            seen.add(page_path)
-            stamp = _stamp(page_path)
-            cached = self._cache.get(page_path)
-            if cached and cached[0] == stamp:
-                pages.append(cached[1])
-                continue
+        paths = page_paths(self.content_dir)
+        stamps = {path: _stamp(path) for path in paths}
+        stale = [path for path in paths if self._cache.get(path, (None,))[0] != stamps[path]]
+        converter = MarkdownConverter()
+
+        def load(path: Path) -> tuple[Page | list[ContentError], float, float]:
+            started, markdown_before = time.perf_counter(), converter.seconds
             try:
-                page = load_page(self.content_dir, page_path, gazetteer, converter)
+                loaded = load_page(self.content_dir, path, gazetteer, converter)
             except ContentErrors as group:
-                errors.extend(group.errors)
-                self._cache.pop(page_path, None)
-                continue
-            self._cache[page_path] = (stamp, page)
-            pages.append(page)
-        for gone in set(self._cache) - seen:
+                loaded = group.errors
+            return loaded, time.perf_counter() - started, converter.seconds - markdown_before
+
+        results = parallel_map(load, stale, self.workers)
+        errors = []
+        for path, (loaded, _, _) in zip(stale, results):
+            if isinstance(loaded, Page):
+                self._cache[path] = (stamps[path], loaded)
+            else:
+                errors.extend(loaded)
+                self._cache.pop(path, None)
+        for gone in set(self._cache) - stamps.keys():
             del self._cache[gone]
+        total, markdown = sum(r[1] for r in results), sum(r[2] for r in results)
+        timings.lap("load")
+        timings.move(timings.seconds["load"] * markdown / total if total else 0.0, "load", "markdown")
         if errors:
             raise ContentErrors(errors)
-        return pages
+        return [self._cache[path][1] for path in paths]
 
     def _check_site_dir(self) -> None:
         """Never replace a folder this tool did not build (say, --out pointing at content/)."""

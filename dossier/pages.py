@@ -67,6 +67,14 @@ class Page:
     def terms(self, kind: str) -> tuple[str, ...]:
         return getattr(self, kind)
 
+    def __reduce__(self):
+        """Pickle (to and from a build's worker processes) with the read-only meta as a plain dict."""
+        return _page_from_fields, ({**self.__dict__, "meta": dict(self.meta)},)
+
+
+def _page_from_fields(fields: dict) -> Page:
+    return Page(**{**fields, "meta": MappingProxyType(fields["meta"])})
+
 
 @dataclass(frozen=True)
 class Term:

@@ -18,6 +18,7 @@ from .collect import group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
+from .parallel import parallel_map
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
@@ -27,6 +28,8 @@ URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
 TAG = re.compile(r"<[^>]*>")
+# Placeholders for the root-relative prefix of links in a card, replaced for each listing depth.
+CARD_ROOT, CARD_ROOT_OR_DOT = "\ue000root\ue000", "\ue000root-or-dot\ue000"
 
 
 class TemplateProblem(ContentError):
@@ -75,23 +78,50 @@ class RenderMemo:
 
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
-        self.cards: dict[tuple, tuple[Page, Markup]] = {}
+        self.cards: dict[tuple, tuple[Page, str]] = {}
 
 
 class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None):
+    def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None,
+                 workers: int = 1):
         self.env = env
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
         self.memo = memo or RenderMemo()
+        self.workers = workers
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
 
     def render_all(self, static: dict[str, Path]) -> list[Output]:
-        """Render every output of the site, in a stable order."""
+        """Render every output of the site, in a stable order: plan what to render, then render it, on every core."""
+        planned = self.plan(static)
+        jobs = [item for item in planned if isinstance(item, Job)]
+        results = parallel_map(self.run_job, jobs, self.workers)
+        problems = [r for r in results if isinstance(r, ContentError)]
+        if problems:
+            raise problems[0]
+        rendered = iter(results)
+        outputs = []
+        for item in planned:
+            if isinstance(item, Job):
+                output = Output(item.output_path, next(rendered), item.source)
+                if item.key is not None:
+                    self.memo.outputs[item.output_path] = (item.key, output)
+                item = output
+            outputs.append(item)
+        return outputs
+
+    def run_job(self, job: Job) -> bytes | ContentError:
+        try:
+            return self.render(job.output_path, job.template_name, job.context)
+        except ContentError as problem:  # returned, not raised: it may have to travel back from a worker
+            return problem
+
+    def plan(self, static: dict[str, Path]) -> list[Output | Job]:
+        """Every output of the site: those the memo holds as they are, the rest as jobs to render."""
         outputs = self.listing("index.html", "home.html", self.site.pages, key=(len(self.site.pages),))
         outputs += [self.article(page) for page in self.site.pages]
         outputs += self.timeline()
@@ -159,17 +189,14 @@ class Renderer:
     def base_url(self) -> str:
         return self.settings.base_url or "http://localhost/"
 
-    def page(self, output_path: str, template_name: str, key: tuple | None = None, source: str = "", **context) -> Output:
-        """Render one template to one output, unless the memo holds it for the same key."""
+    def page(self, output_path: str, template_name: str, key: tuple | None = None, source: str = "", **context) -> Output | Job:
+        """The memo's output when it was made from the same key; else a job to render the template."""
         if key is not None:
             key = (template_name, *key)
             remembered = self.memo.outputs.get(output_path)
             if remembered is not None and remembered[0] == key:
                 return remembered[1]
-        output = Output(output_path, self.render(output_path, template_name, context), source)
-        if key is not None:
-            self.memo.outputs[output_path] = (key, output)
-        return output
+        return Job(output_path, template_name, context, key, source)
 
     def render(self, output_path: str, template_name: str, context: dict) -> bytes:
         """Render one template, with links relative to where its output will be written."""
@@ -199,17 +226,22 @@ class Renderer:
             return link(target) if target else None
 
         def card(page: Page, heading: str = "h2") -> Markup:
-            key = (page.slug, root, heading)
-            remembered = self.memo.cards.get(key)
-            if remembered is None or remembered[0] != page:
-                remembered = (page, Markup(self.env.get_template("card.html").render(context, page=page, heading=heading)))
-                self.memo.cards[key] = remembered
-            return remembered[1]
+            return Markup(self.card(page, heading).replace(CARD_ROOT, root).replace(CARD_ROOT_OR_DOT, root or "./"))
 
         context = dict(site=self.site, settings=self.settings, link=link, term_link=term_link, card=card, root=root or "./",
                        absolute=lambda target: absolute_url(self.base_url, target), updated=self.updated)
         self._contexts[root] = context
         return context
+
+    def card(self, page: Page, heading: str) -> str:
+        """Render an article's card once, with placeholders where its links say how deep the listing is."""
+        key = (page.slug, heading)
+        remembered = self.memo.cards.get(key)
+        if remembered is None or remembered[0] != page:
+            context = {**self.context(CARD_ROOT), "root": CARD_ROOT_OR_DOT}
+            remembered = (page, self.env.get_template("card.html").render(context, page=page, heading=heading))
+            self.memo.cards[key] = remembered
+        return remembered[1]
 
     def term_path(self, kind: str, name: str) -> str | None:
         key = (kind, name)
@@ -217,6 +249,17 @@ class Renderer:
             term = self.site.term(kind, name)
             self._term_paths[key] = term.output_path if term else None
         return self._term_paths[key]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output still to render: its template and what the template is given."""
+
+    output_path: str
+    template_name: str
+    context: dict
+    key: tuple | None
+    source: str
 
 
 @dataclass(frozen=True)

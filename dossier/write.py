@@ -46,11 +46,15 @@ def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous
         _remove(staging)  # left over from a build that was killed
     existing = _link_tree(site_dir, staging) if site_dir.is_dir() else set()
     changed = []
+    made_dirs: set[str] = set()
     for output_path, data in wanted.items():
         target = staging / output_path
-        if output_path in existing and (previous.get(output_path) is data or _same_bytes(target, data)):
-            continue
-        _replace_file(target, data)
+        if output_path in existing:
+            if previous.get(output_path) is data or _same_bytes(target, data):
+                continue
+            _replace_file(target, data)  # the old file is shared with the live site: never write into it
+        else:
+            _write_new_file(str(target), data, made_dirs)
         changed.append(output_path)
     removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
     for output_path in removed:
@@ -173,6 +177,16 @@ def _replace_file(path: Path, data: bytes) -> None:
     with open(tmp, "wb") as handle:
         handle.write(data)
     os.replace(tmp, path)
+
+
+def _write_new_file(path: str, data: bytes, made_dirs: set[str]) -> None:
+    """Write a file that is new in the staging folder; no reader sees the staging folder, so no temporary is needed."""
+    folder = os.path.dirname(path)
+    if folder not in made_dirs:
+        os.makedirs(folder, exist_ok=True)
+        made_dirs.add(folder)
+    with open(path, "xb") as handle:
+        handle.write(data)
 
 
 def _prune_empty_dirs(root: Path) -> None:
