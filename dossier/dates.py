@@ -59,7 +59,8 @@ class WeekdayEvidence:
     line: int  # the line in the seed
 
 
-WEEKDAY_WORD = re.compile(r"(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)")
+# Whole words only: «الأحداث» (events) holds «الأحد» (Sunday), and a date must never come from it.
+WEEKDAY_WORD = re.compile(r"(?<!\w)(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)(?!\w)")
 
 
 def find_weekday(lines: list[tuple[int, str]]) -> WeekdayEvidence | None:

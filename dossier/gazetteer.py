@@ -88,14 +88,18 @@ def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ContentError(src_path, mark.line + 1 if mark else None, error.problem or str(error)) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:
         raise ContentError(src_path, None, f"cannot read the gazetteer: {error}") from None
+    except OSError as error:
+        raise ContentError(src_path, None, f"cannot read the gazetteer: {error.strerror or error}") from None
     if not isinstance(data, dict):
         raise ContentError(src_path, 1, f"expected a mapping of {', '.join(KINDS)} to lists of entities")
     entities = []
     for kind, items in data.items():
         if kind not in KINDS:
             raise ContentError(src_path, _line_of(path, f"{kind}:"), f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        if items is not None and not isinstance(items, list):
+            raise ContentError(src_path, _line_of(path, f"{kind}:"), f"'{kind}' must be a list of entities, got {items!r:.40}")
         for item in items or ():
             entities.append(_entity(kind, item, src_path, path))
     return Gazetteer(tuple(entities))

@@ -15,18 +15,21 @@ from .errors import ContentError
 CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.001
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# A lone surrogate is not a character: some decoders (UTF-7, for one) yield them from junk, and no page can hold one.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_text(data: bytes, src_path: str) -> str:
     """Decode bytes as the text they really are, with LF line ends; refuse empty and binary files.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised directly; anything else
+    UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM are recognised directly; anything else
     goes to charset-normalizer, which tells cp1256 Arabic from other single-byte encodings.
     """
-    if not data.strip(b" \t\r\n\x00\xa0") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    if not data.strip(b" \t\r\n\x00\xa0") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
+                                                         codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
         raise ContentError(src_path, None, "the file is empty; skipped")
     text = _decode(data)
-    if text is None or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE):
+    if text is None or SURROGATE.search(text) or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE):
         raise ContentError(src_path, None, "this is not a text file (binary data or an unknown encoding); skipped")
     text = NEWLINES.sub("\n", text)
     if not text.strip():
@@ -38,6 +41,8 @@ def _decode(data: bytes) -> str | None:
     """Return the text of the bytes, or None when they are not text in any known encoding."""
     if data.startswith(codecs.BOM_UTF8):
         return _try(data[3:], "utf-8")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts both
+        return _try(data, "utf-32") or _try(data, "utf-16")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _try(data, "utf-16")
     if b"\x00" not in data:
