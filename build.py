@@ -40,6 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
     site.add_argument("--base-url", help="public URL of the site, for the feed and sitemap")
     site.add_argument("--drafts", action="store_true", help="include draft pages")
     site.add_argument("--layouts", type=Path, help="templates folder (default: layouts/ beside the content folder)")
+    site.add_argument("--no-search", dest="search", action="store_false", help="do not build the search index")
     site.add_argument("--timings", action="store_true", help="print the seconds spent in each phase (one JSON line)")
 
     parser = argparse.ArgumentParser(
@@ -59,6 +60,15 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common, paths, site], help="render content/ into site/",
                                 description="Render the curated pages into a static website.")
     build.set_defaults(run=run_build)
+
+    bench = commands.add_parser("bench", parents=[common], help="time builds of a synthetic dossier",
+                                description="Generate a synthetic Arabic dossier of N articles from the bundled seed's "
+                                            "sentences, then time cold, no-op and one-edit builds (median of runs).")
+    bench.add_argument("--articles", type=int, default=1000, help="how many articles (default: 1000)")
+    bench.add_argument("--runs", type=int, default=3, help="runs of each measurement (default: 3)")
+    bench.add_argument("--compare", action="store_true", help="also build the same articles with Hugo, if installed")
+    bench.add_argument("--keep", type=Path, help="generate into this folder and keep it (default: a temporary folder)")
+    bench.set_defaults(run=run_bench)
 
     serve = commands.add_parser("serve", parents=[common, paths, site], help="build, then preview with live reload",
                                 description="Ingest new seeds, build, and serve site/ with live reload; rebuild on "
@@ -94,7 +104,7 @@ def run_build(args: argparse.Namespace) -> int:
     from dossier.parallel import default_workers
 
     builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts,
-                      workers=default_workers())
+                      search=args.search, workers=default_workers(), persist=True)
     result = builder.build()
     for error in result.errors:
         print(error, file=sys.stderr)
@@ -104,6 +114,16 @@ def run_build(args: argparse.Namespace) -> int:
     log.info("built %d page(s), %d file(s) changed, in %.0f ms", result.pages, len(result.changed), result.seconds * 1000)
     if args.timings:
         print("timings: " + json.dumps({phase: round(s, 4) for phase, s in result.timings.items()}), file=sys.stderr)
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from dossier.bench import run_benchmark
+
+    if args.articles < 1 or args.runs < 1:
+        print("build.py bench: --articles and --runs must be at least 1", file=sys.stderr)
+        return 2
+    print(run_benchmark(args.articles, args.runs, args.compare, args.keep))
     return 0
 
 

@@ -1,15 +1,18 @@
 """Builder: load -> collect -> render -> write, with a cache of parsed pages for rebuilds."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import cache_path, cached_pages, code_version, read_cache, write_cache
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
-from .load import SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
+from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
 from .pages import Output, Page
 from .parallel import parallel_map
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
@@ -52,7 +55,7 @@ class Builder:
 
     def __init__(self, content_dir: Path, site_dir: Path, *, layouts_dir: Path | None = None,
                  base_url: str | None = None, drafts: bool = False, search: bool = True, swap: bool = True,
-                 workers: int = 1):
+                 workers: int = 1, persist: bool = False):
         self.content_dir = Path(content_dir)
         self.site_dir = Path(site_dir)
         project_dir = self.content_dir.resolve().parent
@@ -68,11 +71,25 @@ class Builder:
         self._memo = RenderMemo()
         self._memo_key: tuple | None = None
         self._written: dict[str, bytes] = {}
+        self.persist = persist  # keep parsed pages in a JSON file between runs (the command line does)
+        self._cache_path = cache_path(self.site_dir)
+        self._cache_key = {"code": code_version(), "content": str(self.content_dir.resolve())} if persist else {}
+        self._previous_build: dict = {}
+        if persist:
+            cached = read_cache(self._cache_path, self._cache_key)
+            self._cache = cached_pages(cached)
+            self._previous_build = cached.get("build") or {}
+            self._gazetteer_stamp = _json_stamp(self._previous_build.get("gazetteer"))
 
     def build(self) -> BuildResult:
         """Render everything in memory first; write only if all of it succeeded."""
         started = time.perf_counter()
         timings = Timings()
+        inputs = self._inputs() if self.persist else None
+        if inputs is not None and self._unchanged_since_last_build(inputs):
+            timings.lap("load")
+            return BuildResult(pages=self._previous_build.get("pages", 0), seconds=time.perf_counter() - started,
+                               timings=timings.seconds)
         try:
             settings = load_settings(self.settings_path)
             if self.base_url:
@@ -99,6 +116,9 @@ class Builder:
                 changed = write_in_place(outputs, self.site_dir, self._written)
             timings.lap("write")
             self._written = {o.output_path: o.data for o in outputs}
+            if self.persist:
+                self._save_cache(inputs, len(site.pages))
+                timings.lap("write")
         except ContentErrors as group:
             return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
         except ContentError as error:
@@ -114,6 +134,34 @@ class Builder:
             timings.lap("search")
             return written
         return index
+
+    def _inputs(self) -> str:
+        """A digest of everything a build reads and how it was asked to build."""
+        paths = [self.settings_path, self.content_dir / GAZETTEER_PATH, self.content_dir / EVENTS_PATH,
+                 *(page_paths(self.content_dir) if self.content_dir.is_dir() else ())]
+        stamps = [(str(p), _stamp(p) if p.exists() else None) for p in paths]
+        described = [stamps, layout_stamps(self.layouts_dirs), self.base_url, self.drafts, self.search,
+                     [str(d) for d in self.layouts_dirs]]
+        return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+    def _unchanged_since_last_build(self, inputs: str) -> bool:
+        """True when nothing was edited since the last build and site/ is still the folder it wrote."""
+        return (self._previous_build.get("inputs") == inputs and self._site_stamp() is not None
+                and self._previous_build.get("site") == list(self._site_stamp()))
+
+    def _site_stamp(self) -> tuple | None:
+        try:
+            status = (self.site_dir / SITE_MARKER).stat()
+            folder = self.site_dir.stat()
+        except OSError:
+            return None
+        return (folder.st_ino, folder.st_mtime_ns, status.st_ino, status.st_mtime_ns)
+
+    def _save_cache(self, inputs: str, page_count: int) -> None:
+        self._previous_build = {"inputs": inputs, "site": list(self._site_stamp() or ()), "pages": page_count,
+                                "gazetteer": list(self._gazetteer_stamp) if self._gazetteer_stamp else None}
+        write_cache(self._cache_path, self._cache_key, {str(p): entry for p, entry in self._cache.items()},
+                    self._previous_build)
 
     def _load_gazetteer(self) -> Gazetteer:
         path = self.content_dir / GAZETTEER_PATH
@@ -181,6 +229,10 @@ def check_unique(outputs: list[Output]) -> None:
 def layout_stamps(layouts_dirs: list[Path]) -> tuple:
     """Stamp every template and static file, so a layout edit is noticed."""
     return tuple(sorted((str(p), _stamp(p)) for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()))
+
+
+def _json_stamp(value: list | None) -> tuple | None:
+    return tuple(value) if value else None
 
 
 def _stamp(path: Path) -> tuple:

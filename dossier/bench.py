@@ -1,0 +1,253 @@
+"""Benchmark: generate a synthetic Arabic dossier of N articles, then time cold, no-op and one-edit builds.
+
+Everything is deterministic (a seeded random generator over the bundled seed's sentences), so two
+runs on the same machine build the same corpus. Each build runs as a separate `build.py` process,
+as a user would run it; its peak memory is read from the kernel (wait4), children included.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .gazetteer import KINDS, load_gazetteer
+from .textio import decode_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_9fdb9262263929b5.txt"
+GAZETTEER = ROOT / "content" / "_data" / "entities.yaml"
+SENTENCE_END = re.compile(r"(?<=[.!؟])\s+")
+FIRST_DAY = dt.date(2015, 1, 1)
+DAYS = 6 * 365
+PHASES = ("load", "markdown", "collect", "render", "write", "search")
+TIMINGS_PREFIX = "timings: "
+HUGO_LAYOUTS = {
+    "_default/baseof.html": '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
+                            "<title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
+                            "{{ .Content }}{{ range .Params.tags }}<a href=\"{{ \"tags/\" | relURL }}{{ . | urlize }}/\">{{ . }}</a> "
+                            "{{ end }}{{ end }}\n",
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+                          '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    "index.html": '{{ define "main" }}<ul>{{ range .Site.RegularPages }}'
+                  '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+}
+
+
+# --- The corpus ---------------------------------------------------------------------------------
+
+def seed_sentences(seed_path: Path = SEED) -> list[str]:
+    """The bundled seed's sentences (paragraph text split at full stops), headlines left out."""
+    text = decode_text(seed_path.read_bytes(), str(seed_path))
+    paragraphs = [line.strip() for line in text.splitlines() if len(line.strip()) > 80]
+    return [s.strip() for p in paragraphs for s in SENTENCE_END.split(p) if len(s.split()) >= 4]
+
+
+def entity_names(gazetteer_path: Path = GAZETTEER) -> dict[str, list[str]]:
+    gazetteer = load_gazetteer(gazetteer_path, str(gazetteer_path))
+    names: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for entity in gazetteer.entities:
+        names[entity.kind].append(entity.name)
+    return names
+
+
+def synthetic_article(number: int, rng: random.Random, sentences: list[str], names: dict[str, list[str]]) -> tuple[dict, str]:
+    """One article's front matter and Markdown body: 400-800 words, some headings and quotes."""
+    target = rng.randint(400, 800)
+    paragraphs, count = [], 0
+    while count < target:
+        if paragraphs and rng.random() < 0.12:
+            paragraphs.append("## " + " ".join(rng.choice(sentences).split()[:5]))
+        elif paragraphs and rng.random() < 0.1:
+            paragraphs.append("> " + rng.choice(sentences))
+        paragraph = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 3)))
+        paragraphs.append(paragraph)
+        count += len(paragraph.split())
+    chosen = {kind: sorted(set(rng.sample(names[kind], min(len(names[kind]), rng.randint(lo, hi)))))
+              for kind, (lo, hi) in {"places": (1, 3), "people": (0, 2), "organizations": (0, 2), "sources": (1, 2)}.items()}
+    day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+    title_words = rng.choice(sentences).split()[: rng.randint(5, 9)]
+    meta = {
+        "title": " ".join(title_words) + f" ({number})",
+        "slug": f"a{number:06d}",
+        "date": day.isoformat(),
+        "lang": "ar",
+        "dir": "rtl",
+        "status": "reviewed",
+        "summary": SENTENCE_END.split(paragraphs[0])[0],
+        **chosen,
+    }
+    return meta, "\n\n".join(paragraphs) + "\n"
+
+
+def generate(root: Path, articles: int, seed: int = 2019) -> Path:
+    """Write a synthetic dossier (content/, its gazetteer, dossier.yaml) under root; return root."""
+    rng = random.Random(seed)
+    sentences, names = seed_sentences(), entity_names()
+    content = root / "content"
+    shutil.rmtree(content, ignore_errors=True)
+    (content / "_data").mkdir(parents=True)
+    shutil.copyfile(GAZETTEER, content / "_data" / "entities.yaml")
+    (root / "dossier.yaml").write_text(
+        yaml.safe_dump({"title": f"ملف اصطناعي من {articles} مقال", "description": "ملف للقياس.",
+                        "base_url": "https://example.org/bench/"}, allow_unicode=True), encoding="utf-8")
+    for number in range(articles):
+        meta, body = synthetic_article(number, rng, sentences, names)
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        (content / f"{meta['slug']}.md").write_text(f"---\n{front}---\n\n{body}", encoding="utf-8")
+    return root
+
+
+def hugo_project(dossier: Path, target: Path) -> Path:
+    """The same articles as a Hugo site with minimal templates: article pages, home, one page per tag."""
+    shutil.rmtree(target, ignore_errors=True)
+    (target / "content" / "articles").mkdir(parents=True)
+    (target / "hugo.yaml").write_text(
+        "baseURL: https://example.org/bench/\nlanguageCode: ar\ntitle: bench\n"
+        "disableKinds: [RSS, sitemap, robotsTXT, 404]\ntaxonomies: {tag: tags}\n", encoding="utf-8")
+    for relative, text in HUGO_LAYOUTS.items():
+        path = target / "layouts" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for page_path in sorted((dossier / "content").glob("*.md")):
+        _, front, body = page_path.read_text(encoding="utf-8").split("---\n", 2)
+        meta = yaml.safe_load(front)
+        tags = [name for kind in KINDS for name in meta.get(kind) or ()]
+        hugo_meta = {"title": meta["title"], "date": meta["date"], "slug": meta["slug"], "tags": tags}
+        (target / "content" / "articles" / page_path.name).write_text(
+            "---\n" + yaml.safe_dump(hugo_meta, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+    return target
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def run_measured(command: list[str], cwd: Path) -> Run:
+    """Run a command; return its wall time, peak memory (its children included) and the phase timings it printed."""
+    with open(os.devnull, "wb") as devnull, subprocess.Popen(command, cwd=cwd, stdout=devnull, stderr=subprocess.PIPE) as process:
+        started = time.perf_counter()
+        stderr = process.stderr.read().decode("utf-8", "replace")
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stderr[-2000:]}")
+    phases = {}
+    for line in stderr.splitlines():
+        if line.startswith(TIMINGS_PREFIX):
+            phases = json.loads(line[len(TIMINGS_PREFIX):])
+    return Run(seconds, usage.ru_maxrss / 1024, phases)
+
+
+def build_command(dossier: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "build", "--content", str(dossier / "content"),
+            "--out", str(dossier / "site"), "--timings", *extra]
+
+
+def clear_site(dossier: Path) -> None:
+    for leftover in ("site", ".site.staging", ".site.old", ".site.cache.json"):
+        path = dossier / leftover
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def edit_one_article(dossier: Path, number: int) -> Path:
+    """Change one article's body (a sentence appended), as a curator would."""
+    pages = sorted((dossier / "content").glob("*.md"))
+    path = pages[len(pages) // 2]
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\nأضاف المحرر فقرة رقم {number}.\n")
+    return path
+
+
+def measure_preview_edit(dossier: Path, runs: int) -> list[Run]:
+    """The preview's path: one warm builder in this process, one article edited, time until its outputs are written."""
+    from .builder import Builder
+
+    builder = Builder(dossier / "content", dossier / "site-preview", search=False, swap=False)
+    builder.build()
+    measured = []
+    for number in range(runs):
+        edit_one_article(dossier, 1000 + number)
+        started = time.perf_counter()
+        result = builder.build()
+        measured.append(Run(time.perf_counter() - started, 0.0, {"files written": len(result.changed)}))
+    shutil.rmtree(dossier / "site-preview")
+    return measured
+
+
+def measure(dossier: Path, runs: int, compare: bool, report=print) -> dict[str, list[Run]]:
+    results: dict[str, list[Run]] = {}
+
+    def repeat(name: str, prepare, command: list[str], cwd: Path) -> None:
+        results[name] = []
+        for number in range(runs):
+            prepare(number)
+            results[name].append(run_measured(command, cwd))
+            report(f"  {name} #{number + 1}: {results[name][-1].seconds:.2f} s")
+
+    repeat("cold build, no search index", lambda n: clear_site(dossier), build_command(dossier, "--no-search"), dossier)
+    repeat("cold build", lambda n: clear_site(dossier), build_command(dossier), dossier)
+    repeat("no-op rebuild", lambda n: None, build_command(dossier), dossier)
+    repeat("one edit, command line", lambda n: edit_one_article(dossier, n), build_command(dossier), dossier)
+    results["one edit, preview (to disk)"] = measure_preview_edit(dossier, max(runs, 5))
+    if compare and shutil.which("hugo"):
+        hugo = hugo_project(dossier, dossier / "hugo")
+        repeat("Hugo cold build", lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
+               ["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo / "public")], hugo)
+    elif compare:
+        report("  hugo is not installed (Debian package 'hugo'): no comparison")
+    return results
+
+
+def table(results: dict[str, list[Run]], articles: int) -> str:
+    lines = [f"{articles} articles", f"{'':32} {'median':>9} {'min':>8} {'max':>8} {'peak MB':>8}"]
+    for name, runs in results.items():
+        seconds = [r.seconds for r in runs]
+        peak = max(r.peak_mb for r in runs)
+        lines.append(f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s "
+                     f"{peak:8.0f}" if peak else
+                     f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s")
+    cold = results.get("cold build")
+    if cold and cold[0].phases:
+        phases = {p: statistics.median(r.phases.get(p, 0.0) for r in cold) for p in PHASES}
+        lines.append("cold build phases (median s):  " + "  ".join(f"{p} {s:.2f}" for p, s in phases.items()))
+    hugo = results.get("Hugo cold build")
+    if hugo and cold:
+        hugo_median = statistics.median(r.seconds for r in hugo)
+        for name in ("cold build", "cold build, no search index", "no-op rebuild"):
+            ours = statistics.median(r.seconds for r in results[name])
+            lines.append(f"{name} / Hugo cold build: {ours / hugo_median:.2f}x")
+    return "\n".join(lines)
+
+
+def run_benchmark(articles: int, runs: int, compare: bool, keep: Path | None) -> str:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as scratch:
+        dossier = keep or Path(scratch)
+        clear_site(dossier)
+        started = time.perf_counter()
+        generate(dossier, articles)
+        print(f"generated {articles} articles in {dossier} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        results = measure(dossier, runs, compare, report=lambda line: print(line, file=sys.stderr))
+        return table(results, articles)
