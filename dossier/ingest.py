@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import time
 import unicodedata
@@ -25,13 +26,18 @@ MAX_HEADLINE_CHARS = 160
 SENTENCE_END = ".!?؟…:;،,\"”»)"
 # «..فيديو», «- صور», «(فيديو)» at the end of a headline: the kind of media, not the title.
 MEDIA_MARKER = re.compile(r"\s*(?:\.{2,}|…|[-–—|:(\[])\s*(بالفيديو|فيديو|بالصور|صور|صورة|شاهد|إنفوغراف|انفوغراف|خريطة)\s*[)\]]?\s*$")
+MEDIA_PREFIX = re.compile(r"^(بالفيديو|فيديو|بالصور|صور|شاهد|إنفوغراف|انفوغراف)\s*(?:\.{2,}|…|[-–—|:])\s*")
 MEDIA_KINDS = {"فيديو": "video", "بالفيديو": "video", "شاهد": "video", "صور": "photos", "بالصور": "photos",
                "صورة": "photos", "إنفوغراف": "infographic", "انفوغراف": "infographic", "خريطة": "map"}
+TITLE_EDGES = re.compile(rf"^(?:{arabic.INVISIBLE.pattern}|\s)+|(?:{arabic.INVISIBLE.pattern}|\s)+$")
 SENTENCE = re.compile(r"(.+?[.!?؟…])(?=\s|$)", re.S)
 MAX_SUMMARY_CHARS = 300
-FINGERPRINT_LINE = re.compile(r"^\s*fingerprint:\s*'?([0-9a-f]{64})", re.M)
+FINGERPRINT_LINE = re.compile(r"^\s*fingerprint:\s*['\"]?([0-9a-f]{64})")
 SLUG_LENGTH = 12
 BACKUP_DIR = "_backup"
+# Big inputs report progress: a line when a large seed starts, then at most one a second.
+BIG_SEED_BYTES = 1024 * 1024
+PROGRESS_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,12 @@ class IngestReport:
 
 
 def split_blocks(text: str) -> list[list[tuple[int, str]]]:
-    """Split text into blocks of numbered, stripped lines; lines of only spaces (or U+00A0) are blank."""
+    """Split text into blocks of numbered, stripped lines; lines of only spaces, U+00A0 or invisible marks are blank."""
     blocks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
     for number, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
-        if stripped:
+        if stripped and (stripped.isprintable() or arabic.INVISIBLE.sub("", stripped).strip()):
             current.append((number, stripped))
         elif current:
             blocks.append(current)
@@ -81,26 +87,34 @@ def split_blocks(text: str) -> list[list[tuple[int, str]]]:
 
 def is_headline(block: list[tuple[int, str]]) -> bool:
     """Say whether a block is a headline: one short line that does not end a sentence."""
-    if len(block) != 1:
-        return False
-    line = MEDIA_MARKER.sub("", block[0][1])
+    if len(block) != 1 or len(block[0][1]) > 2 * MAX_HEADLINE_CHARS:
+        return False  # too long to be a headline; also keeps the marker pattern off huge lines
+    # A bidi mark after the full stop («…هنا.\u200f») still ends a sentence.
+    line = MEDIA_MARKER.sub("", arabic.INVISIBLE.sub("", block[0][1])).strip()
     return bool(line) and len(line) <= MAX_HEADLINE_CHARS and len(line.split()) <= MAX_HEADLINE_WORDS and line[-1] not in SENTENCE_END
 
 
 def split_articles(text: str) -> list[SeedArticle]:
-    """Split a seed's text into articles, each starting at a headline followed by paragraphs."""
+    """Split a seed's text into articles, each starting at a headline followed by paragraphs.
+
+    Short lines before the first headline (a dateline, a kicker such as «عاجل») are not an
+    article of their own: they stay at the head of the article that follows.
+    """
     blocks = split_blocks(text)
+    headlines = [is_headline(block) for block in blocks]
     articles: list[SeedArticle] = []
     title_block: list[tuple[int, str]] | None = None
     body: list[list[tuple[int, str]]] = []
+    body_has_paragraph = False
     for index, block in enumerate(blocks):
-        next_block = blocks[index + 1] if index + 1 < len(blocks) else None
-        if is_headline(block) and next_block is not None and not is_headline(next_block):
-            if title_block or body:
+        if headlines[index] and index + 1 < len(blocks) and not headlines[index + 1]:
+            if title_block or body_has_paragraph:
                 articles.append(_article(title_block, body))
-            title_block, body = block, []
+                body = []
+            title_block, body_has_paragraph = block, False
         else:
             body.append(block)
+            body_has_paragraph = body_has_paragraph or not headlines[index]
     if title_block or body:
         articles.append(_article(title_block, body))
     return [a for a in articles if a.paragraphs]
@@ -109,17 +123,22 @@ def split_articles(text: str) -> list[SeedArticle]:
 def _article(title_block: list[tuple[int, str]] | None, body: list[list[tuple[int, str]]]) -> SeedArticle:
     media = None
     if title_block:
-        headline = title_block[0][1]
-        marker = MEDIA_MARKER.search(headline)
-        if marker:
-            media = MEDIA_KINDS[marker.group(1)]
-            headline = headline[: marker.start()].strip()
-        title = headline
+        title, media = split_media(title_block[0][1])
     else:
         first = body[0][0][1]
         title = " ".join(first.split()[:12]) + ("…" if len(first.split()) > 12 else "")
-    lines = [line for block in ([title_block] if title_block else []) + body for line in block]
-    return SeedArticle(title, media, tuple(tuple(b) for b in body), lines[0][0], lines[-1][0])
+    title = TITLE_EDGES.sub("", title) or title
+    numbers = [number for block in ([title_block] if title_block else []) + body for number, _ in block]
+    return SeedArticle(title, media, tuple(tuple(b) for b in body), min(numbers), max(numbers))
+
+
+def split_media(headline: str) -> tuple[str, str | None]:
+    """Take a media marker («..فيديو» at the end, «بالصور..» at the start) off a headline; return (title, kind)."""
+    for pattern in (MEDIA_MARKER, MEDIA_PREFIX):
+        marker = pattern.search(headline)
+        if marker and (title := (headline[: marker.start()] + headline[marker.end():]).strip()):
+            return title, MEDIA_KINDS[marker.group(1)]
+    return headline, None
 
 
 def summarize(text: str) -> str:
@@ -132,7 +151,9 @@ def summarize(text: str) -> str:
 
 
 MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
-MARKDOWN_LINE_START = re.compile(r"^([#>+\-=|])")
+MARKDOWN_LINE_START = re.compile(r"^([#>+\-])")
+# '=' (a setext underline) and '|' (a table row) have no backslash escape in Markdown: write them as entities.
+MARKDOWN_LINE_START_ENTITY = {"=": "&#61;", "|": "&#124;"}
 MARKDOWN_ORDERED = re.compile(r"^(\d+)([.)])")
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 
@@ -140,11 +161,14 @@ ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 def escape_markdown(line: str) -> str:
     """Escape a line of plain text so Markdown shows it exactly as written.
 
-    Raw HTML is turned off when pages are converted, so only Markdown's own syntax needs
-    escaping here: emphasis, code, links, and block markers at the start of a line.
+    Markdown's own syntax is escaped (emphasis, code, links, autolinks, entities, and block
+    markers at the start of a line); raw HTML is also turned off when pages are converted.
     """
     line = MARKDOWN_INLINE.sub(r"\\\1", line.strip())
     line = ENTITY_LIKE.sub("&amp;", line)
+    line = line.replace("<", "&lt;")  # else <http://…> and <a@b.org> become links and lose their brackets
+    if line[:1] in MARKDOWN_LINE_START_ENTITY:
+        line = MARKDOWN_LINE_START_ENTITY[line[0]] + line[1:]
     line = MARKDOWN_LINE_START.sub(r"\\\1", line)
     return MARKDOWN_ORDERED.sub(r"\1\\\2", line)
 
@@ -163,7 +187,7 @@ def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer:
         "lang": "ar",
         "dir": "rtl",
         "status": "new",
-        "summary": summarize(article.paragraphs[0][0][1]),
+        "summary": summarize(" ".join(t for _, t in _lead(article))),
         "media": article.media,
     }
     if evidence:
@@ -175,6 +199,11 @@ def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer:
     meta["provenance"] = {"seed": seed_name, "sha256": seed_sha256,
                           "lines": [article.first_line, article.last_line], "fingerprint": fingerprint}
     return meta
+
+
+def _lead(article: SeedArticle) -> tuple[tuple[int, str], ...]:
+    """Return the article's first real paragraph: not a dateline or kicker line kept above it."""
+    return next((p for p in article.paragraphs if not is_headline(list(p))), article.paragraphs[0])
 
 
 def _evidence(evidence: WeekdayEvidence, around: dt.date | None) -> dict:
@@ -191,14 +220,52 @@ def render_page(meta: dict, article: SeedArticle) -> str:
     return f"---\n{front}---\n\n{body}\n"
 
 
-def known_fingerprints(content_dir: Path) -> set[str]:
-    """Return the fingerprints of every article already in the dossier, edited or not."""
-    found = set()
-    for page_path in content_dir.rglob("*.md"):
-        if not any(part.startswith(("_", ".")) for part in page_path.relative_to(content_dir).parts):
-            head = page_path.read_bytes()[:16384].decode("utf-8", "replace")
-            found.update(FINGERPRINT_LINE.findall(head))
+def known_fingerprints(content_dir: Path) -> dict[str, Path]:
+    """Map the fingerprint of every article already in the dossier, edited or not, to its page."""
+    found: dict[str, Path] = {}
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
+        for name in sorted(filenames):
+            if name.endswith(".md") and not name.startswith(("_", ".")):
+                page_path = Path(dirpath) / name
+                fingerprint = _page_fingerprint(page_path)
+                if fingerprint:
+                    found.setdefault(fingerprint, page_path)
     return found
+
+
+def _page_fingerprint(page_path: Path) -> str | None:
+    """Read a page's front matter only, and return the fingerprint recorded in its provenance."""
+    try:
+        with page_path.open("rb") as handle:
+            if handle.readline(1024).strip() != b"---":
+                return None
+            for raw in handle:
+                line = raw.decode("utf-8", "replace")
+                if line.strip() in ("---", "..."):
+                    return None
+                match = FINGERPRINT_LINE.match(line)
+                if match:
+                    return match.group(1)
+    except OSError:
+        return None  # an unreadable page is the build's to report
+    return None
+
+
+@dataclass
+class _Progress:
+    """Say how far a long ingest has got, at most once every PROGRESS_SECONDS."""
+
+    seeds: int
+    last: float = field(default_factory=time.monotonic)
+    articles: int = 0
+
+    def tick(self, number: int, seed_path: Path, report: IngestReport) -> None:
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_SECONDS:
+            self.last = now
+            log.info("ingest: seed %d of %d (%s), %d article(s) read, %d new page(s) so far",
+                     number, self.seeds, seed_path.name, self.articles, len(report.written))
 
 
 def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, around: dt.date | None = None) -> IngestReport:
@@ -209,45 +276,67 @@ def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, arou
     except ContentError as error:
         report.errors.append(error)
         gazetteer = Gazetteer(())
-    known = known_fingerprints(content_dir) if content_dir.exists() else set()
-    seeds = sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if seed_dir.is_dir() else []
+    known = known_fingerprints(content_dir) if content_dir.is_dir() else {}
     if not seed_dir.is_dir():
         report.errors.append(ContentError(str(seed_dir), None, "the seeds folder does not exist"))
-    started = time.monotonic()
+        return report
+    seeds = sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    progress = _Progress(len(seeds))
+    done: set[str] = set()  # articles handled in this run: a second copy never rewrites the first
     for number, seed_path in enumerate(seeds, 1):
         try:
-            _ingest_seed(seed_path, content_dir, gazetteer, known, report, force=force, around=around)
+            _ingest_seed(seed_path, content_dir, gazetteer, known, done, report, progress, number,
+                         force=force, around=around)
         except ContentError as error:
             report.errors.append(error)
         except OSError as error:
-            report.errors.append(ContentError(str(seed_path), None, f"cannot read: {error.strerror or error}"))
-        if time.monotonic() - started > 2 and number % 100 == 0:
-            log.info("ingest: %d of %d seeds", number, len(seeds))
+            report.errors.append(ContentError(str(seed_path), None, f"cannot read or write: {error.strerror or error}"))
+        progress.tick(number, seed_path, report)
     return report
 
 
-def _ingest_seed(seed_path: Path, content_dir: Path, gazetteer: Gazetteer, known: set[str], report: IngestReport,
-                 *, force: bool, around: dt.date | None) -> None:
+def _ingest_seed(seed_path: Path, content_dir: Path, gazetteer: Gazetteer, known: dict[str, Path], done: set[str],
+                 report: IngestReport, progress: _Progress, number: int, *, force: bool, around: dt.date | None) -> None:
     data = seed_path.read_bytes()
+    if len(data) >= BIG_SEED_BYTES:
+        log.info("ingest: seed %d of %d (%s): %.1f MB, splitting it into articles", number, progress.seeds,
+                 seed_path.name, len(data) / 2**20)
     text = decode_text(data, str(seed_path))
     seed_sha256 = hashlib.sha256(data).hexdigest()
-    for article in split_articles(text):
+    del data
+    articles = split_articles(text)
+    del text
+    for article in articles:
+        progress.articles += 1
+        progress.tick(number, seed_path, report)
         fingerprint = article.fingerprint
-        if fingerprint in known and not force:
+        if fingerprint in done or (fingerprint in known and not force):
             report.skipped += 1
             continue
+        done.add(fingerprint)
         meta = page_meta(article, seed_path.name, seed_sha256, gazetteer, around)
-        page_path = content_dir / f"{meta['slug']}.md"
+        # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
+        page_path = known.get(fingerprint) or content_dir / f"{meta['slug']}.md"
         page = render_page(meta, article).encode("utf-8")
         if force and page_path.exists():
-            if page_path.read_bytes() == page:
+            previous = page_path.read_bytes()
+            if previous == page:
                 report.skipped += 1
                 continue
-            backup = content_dir / BACKUP_DIR / f"{page_path.stem}.{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9}.md"
-            atomic_write(backup, page_path.read_bytes(), overwrite=False)
+            backup = _backup(content_dir, page_path, previous)
             log.info("%s: replaced; the previous page is kept in %s", page_path, backup)
         if atomic_write(page_path, page, overwrite=force):
             report.written.append(page_path)
         else:
             report.skipped += 1  # a page with this slug exists: the curator's copy wins
-        known.add(fingerprint)
+        known.setdefault(fingerprint, page_path)
+
+
+def _backup(content_dir: Path, page_path: Path, data: bytes) -> Path:
+    """Keep a copy of a page about to be replaced, under a name no other backup has."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for attempt in range(1000):
+        backup = content_dir / BACKUP_DIR / f"{page_path.stem}.{stamp}.{attempt}.md"
+        if atomic_write(backup, data, overwrite=False):
+            return backup
+    raise ContentError(str(page_path), None, f"cannot keep a backup in {content_dir / BACKUP_DIR}; the page was not replaced")
