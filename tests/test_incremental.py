@@ -1,0 +1,141 @@
+"""Incremental builds give, byte for byte, what a cold build of the same content gives.
+
+Two incremental paths: the preview's builder kept in memory (outputs and cards reused, files written
+one by one) and the command line's page cache kept on disk between runs. After every kind of edit,
+each must leave exactly the files a fresh build writes.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import TINY_SITE, make_site, page, run_cli
+from dossier.builder import Builder
+
+CONTENT_EXTRA = {
+    f"content/more-{n:02d}.md": page(f"خبر رقم {n} من الحسكة", f"2019-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+                                     places=["الحسكة", "سوريا"] if n % 2 else ["القامشلي"], sources=["RT"],
+                                     people=["اسبر"] if n % 3 == 0 else [], summary=f"ملخص {n}.",
+                                     body=f"فقرة أولى من الخبر {n}.\n\n## عنوان فرعي\n\n> اقتباس من **سانا**")
+    for n in range(60)  # past the 50 a listing page holds, so pagination is exercised too
+}
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and "pagefind" not in p.parts}
+
+
+def cold_build(root: Path) -> dict[str, bytes]:
+    out = root.parent / f"{root.name}-cold"
+    shutil.rmtree(out, ignore_errors=True)
+    result = Builder(root / "content", out, search=False).build()
+    assert not result.errors, result.errors
+    return site_files(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edits(root: Path) -> list[tuple[str, callable]]:
+    content = root / "content"
+    return [
+        ("edit a body", lambda: edit(content / "more-05.md", "فقرة أولى", "فقرة معدلة")),
+        ("edit a title", lambda: edit(content / "2019-a.md", "وصول رتل", "دخول رتل")),
+        ("move an article in time", lambda: edit(content / "more-07.md", "2019-08-08", "2017-01-02")),
+        ("change an article's places", lambda: edit(content / "more-03.md", "- الحسكة", "- عين العرب")),
+        ("add an article", lambda: (content / "new.md").write_text(
+            page("مقال جديد عن القامشلي", "2020-01-01", places=["القامشلي"], sources=["سانا"]), encoding="utf-8")),
+        ("delete an article", lambda: (content / "more-10.md").unlink()),
+        ("rename an article's file", lambda: (content / "more-11.md").rename(content / "renamed-11.md")),
+        ("make an article a draft", lambda: edit(content / "more-12.md", "title:", "status: draft\ntitle:")),
+        ("delete the last article of a place", lambda: (content / "2019-c.md").unlink()),
+        ("add a gazetteer variant", lambda: edit(content / "_data" / "entities.yaml", "- name: سوريا",
+                                                 "- name: سوريا\n    variants: [سورية]")),
+        ("add a timeline event", lambda: (content / "_data" / "events.yaml").write_text(
+            "- date: 2019-10\n  text: حدث في الحسكة\n  places: [الحسكة]\n", encoding="utf-8")),
+        ("change a setting", lambda: (root / "dossier.yaml").write_text("title: ملف معدل\nper_page: 20\n", encoding="utf-8")),
+        ("override a layout", lambda: _write(root / "layouts" / "404.html",
+                                             '{% extends "base.html" %}{% block main %}<p>غير موجودة</p>{% endblock %}')),
+    ]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def dossier(tmp_path: Path) -> Path:
+    root = tmp_path / "dossier"
+    make_site(root, {**TINY_SITE, **CONTENT_EXTRA})
+    return root
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["preview, file by file", "whole site swapped"])
+def test_builder_kept_in_memory_matches_a_cold_build_after_every_edit(dossier, swap):
+    builder = Builder(dossier / "content", dossier / "site", search=False, swap=swap)
+    assert not builder.build().errors
+    for name, change in edits(dossier):
+        change()
+        result = builder.build()
+        assert not result.errors, (name, result.errors)
+        assert site_files(dossier / "site") == cold_build(dossier), name
+
+
+def test_an_edit_rewrites_only_the_outputs_it_affects(dossier):
+    builder = Builder(dossier / "content", dossier / "site", search=False, swap=False)
+    builder.build()
+    edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
+    changed = builder.build().changed
+    assert "articles/more-05/index.html" in changed
+    assert len(changed) <= 3, changed  # the article; its card shows no body, so no listing changes
+    edit(dossier / "content" / "more-05.md", "ملخص 5.", "ملخص جديد.")
+    changed = set(builder.build().changed)
+    assert {"index.html", "articles/more-05/index.html", "places/الحسكة/index.html"} <= changed
+    assert "articles/more-06/index.html" not in changed
+
+
+def test_random_edits_with_the_command_line_cache_match_a_cold_build(dossier):
+    """The command line keeps parsed pages on disk: whatever is edited between runs, the result is a cold build's."""
+    rng = random.Random(7)
+    steps = edits(dossier)
+    rng.shuffle(steps)
+    for name, change in steps[:8] + [("nothing", lambda: None)]:
+        change()
+        result = run_cli("build", "--no-search", "--content", str(dossier / "content"), "--out", str(dossier / "site"),
+                         cwd=dossier)
+        assert result.returncode == 0, (name, result.stderr)
+        assert site_files(dossier / "site") == cold_build(dossier), name
+    assert "0 file(s) changed" in result.stderr  # the last run had nothing to do
+
+
+def test_a_stale_or_corrupt_cache_is_ignored(dossier):
+    out = dossier / "site"
+    assert run_cli("build", "--no-search", "--content", str(dossier / "content"), "--out", str(out), cwd=dossier).returncode == 0
+    cache = dossier / ".site.cache.json"
+    assert cache.exists()
+    cache.write_text('{"key": {"code": "old"}, "pages": {"x": 1}}', encoding="utf-8")
+    shutil.rmtree(out)
+    assert run_cli("build", "--no-search", "--content", str(dossier / "content"), "--out", str(out), cwd=dossier).returncode == 0
+    assert site_files(out) == cold_build(dossier)
+    cache.write_bytes(b"\x00\xff not json")
+    edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
+    assert run_cli("build", "--no-search", "--content", str(dossier / "content"), "--out", str(out), cwd=dossier).returncode == 0
+    assert site_files(out) == cold_build(dossier)
+
+
+def test_no_op_build_is_skipped_but_a_removed_site_is_rebuilt(dossier):
+    args = ("build", "--no-search", "--content", str(dossier / "content"), "--out", str(dossier / "site"))
+    assert run_cli(*args, cwd=dossier).returncode == 0
+    again = run_cli(*args, cwd=dossier)
+    assert again.returncode == 0 and "0 file(s) changed" in again.stderr
+    shutil.rmtree(dossier / "site")
+    assert run_cli(*args, cwd=dossier).returncode == 0
+    assert site_files(dossier / "site") == cold_build(dossier)
