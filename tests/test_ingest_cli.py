@@ -1,0 +1,264 @@
+"""End to end: `build.py ingest` on fixture seeds in a temporary folder, as a curator runs it."""
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED, run_cli
+from dossier.load import parse_front_matter, split_front_matter
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+QAMISHLI = "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي"
+PENTAGON = "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا"
+
+
+def dossier(tmp_path: Path, seeds: dict[str, bytes], gazetteer: bool = True) -> Path:
+    """Write seeds into tmp_path/seeds and the shipped gazetteer into tmp_path/content; return tmp_path."""
+    (tmp_path / "seeds").mkdir(exist_ok=True)
+    for name, data in seeds.items():
+        (tmp_path / "seeds" / name).write_bytes(data)
+    if gazetteer:
+        (tmp_path / "content" / "_data").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "content" / "_data" / "entities.yaml", tmp_path / "content" / "_data")
+    return tmp_path
+
+
+def ingest(root: Path, *extra: str):
+    result = run_cli("ingest", "--seeds", "seeds", "--content", "content", *extra, cwd=root, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def pages(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((root / "content").glob("*.md"))}
+
+
+def meta(data: bytes) -> dict:
+    front, _, _ = split_front_matter(data.decode("utf-8"), "x.md")
+    return parse_front_matter(front, "x.md")[0]
+
+
+def body(data: bytes) -> str:
+    return split_front_matter(data.decode("utf-8"), "x.md")[1]
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> dict[str, bytes]:
+    """The pages the bundled seed gives as plain UTF-8 with LF line ends."""
+    root = dossier(tmp_path_factory.mktemp("reference"), {SEED.name: SEED.read_bytes()})
+    result = ingest(root)
+    assert result.returncode == 0, result.stderr
+    return pages(root)
+
+
+VARIANTS = {
+    "utf8-bom.txt": SEED_TEXT.encode("utf-8-sig"),
+    "utf16.txt": SEED_TEXT.encode("utf-16"),
+    "utf16-be-crlf.txt": b"\xfe\xff" + SEED_TEXT.replace("\n", "\r\n").encode("utf-16-be"),
+    "cp1256.txt": SEED_TEXT.encode("cp1256"),
+    "cp1256-crlf.txt": SEED_TEXT.replace("\n", "\r\n").encode("cp1256"),
+    "crlf.txt": SEED_TEXT.replace("\n", "\r\n").encode("utf-8"),
+    "nbsp-blank-lines.txt": re.sub(r"\n[ \u00a0]*\n", "\n \u00a0 \n", SEED_TEXT).encode("utf-8"),
+}
+
+
+def test_the_reference_pages_are_the_two_articles(reference):
+    assert len(reference) == 2
+    titles = sorted(meta(data)["title"] for data in reference.values())
+    assert titles == sorted([QAMISHLI, PENTAGON])
+    for name, data in reference.items():
+        front = meta(data)
+        assert name == f"{front['slug']}.md"
+        assert front["lang"] == "ar" and front["dir"] == "rtl" and front["date"] is None
+        assert front["provenance"]["seed"] == SEED.name
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_each_encoding_gives_the_same_pages(tmp_path, reference, name):
+    root = dossier(tmp_path, {name: VARIANTS[name]})
+    result = ingest(root)
+    assert result.returncode == 0, result.stderr
+    found = pages(root)
+    assert sorted(found) == sorted(reference)  # same slugs
+    for page_name, data in found.items():
+        assert body(data) == body(reference[page_name])
+        expected = meta(reference[page_name])
+        got = meta(data)
+        assert got["provenance"]["seed"] == name
+        del got["provenance"], expected["provenance"]
+        assert got == expected
+
+
+def test_the_same_seed_in_every_encoding_at_once_gives_no_duplicate(tmp_path, reference):
+    root = dossier(tmp_path, {SEED.name: SEED.read_bytes(), **VARIANTS})
+    result = ingest(root)
+    assert result.returncode == 0, result.stderr
+    assert sorted(pages(root)) == sorted(reference)
+    assert "2 new page(s), 14 article(s) already in the dossier, 0 problem(s)" in result.stderr
+    again = ingest(root)
+    assert again.returncode == 0 and "0 new page(s), 16 article(s) already in the dossier" in again.stderr
+
+
+def test_a_binary_and_an_empty_file_are_reported_by_name_and_the_rest_ingested(tmp_path, reference):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+    root = dossier(tmp_path, {"a-photo.png": png, "b-empty.txt": b"", "c-blank.txt": b" \r\n\xc2\xa0\n",
+                              SEED.name: SEED.read_bytes()})
+    result = ingest(root)
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if not line.startswith("ingest:")]
+    assert problems == [
+        "seeds/a-photo.png: this is not a text file (binary data or an unknown encoding); skipped",
+        "seeds/b-empty.txt: the file is empty; skipped",
+        "seeds/c-blank.txt: the file is empty; skipped",
+    ]
+    assert "3 problem(s)" in result.stderr
+    assert pages(root) == reference  # the good seed went through
+
+
+def test_a_missing_seed_folder_is_one_line_and_status_1(tmp_path):
+    result = run_cli("ingest", "--seeds", "no-such-folder", "--content", "content", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "no-such-folder: the seeds folder does not exist"
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_are_status_2_and_help_is_0(tmp_path):
+    bad = run_cli("ingest", "--around", "14/11/2019", cwd=tmp_path)
+    assert bad.returncode == 2 and "is not a date in the form YYYY-MM-DD" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    helped = run_cli("ingest", "--help", cwd=tmp_path)
+    assert helped.returncode == 0 and "--force" in helped.stdout and "--around" in helped.stdout
+
+
+def test_a_seed_with_several_articles_gives_one_page_each(tmp_path):
+    articles = [(f"عنوان الخبر رقم {n} في الحسكة", f"قال مصدر لوكالة سانا إن الخبر رقم {n} وقع اليوم الخميس.")
+                for n in range(1, 8)]
+    text = "\n\n".join(f"{title}\n\n{paragraph}\n\nفقرة ثانية من الخبر {n}." for n, (title, paragraph) in enumerate(articles))
+    root = dossier(tmp_path, {"many.txt": text.encode("utf-8")})
+    result = ingest(root)
+    assert result.returncode == 0, result.stderr
+    found = [meta(data) for data in pages(root).values()]
+    assert sorted(m["title"] for m in found) == sorted(t for t, _ in articles)
+    for front in found:
+        assert front["places"] == ["الحسكة"] and front["sources"] == ["سانا"]
+        assert front["date_evidence"]["weekday"] == "الخميس"
+    lines = sorted(tuple(m["provenance"]["lines"]) for m in found)
+    assert lines == [(1 + 6 * n, 5 + 6 * n) for n in range(7)]
+
+
+def curate(page_path: Path) -> bytes:
+    """Edit a page as a curator would: retitle it, review it, date it and add a paragraph."""
+    text = page_path.read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*$", "title: 'عنوان حرره المحرر: #1'", text, count=1, flags=re.M)
+    text = text.replace("status: new", "status: reviewed").replace("date: null", "date: 2019-11-13")
+    page_path.write_text(text + "\nفقرة أضافها المحرر.\n", encoding="utf-8")
+    return page_path.read_bytes()
+
+
+def test_a_rerun_leaves_a_curated_page_byte_identical(tmp_path, reference):
+    root = dossier(tmp_path, {SEED.name: SEED.read_bytes()})
+    assert ingest(root).returncode == 0
+    edited_name = sorted(reference)[0]
+    edited = curate(root / "content" / edited_name)
+    # The same articles arrive again in another encoding and with other line ends.
+    (root / "seeds" / "again-cp1256.txt").write_bytes(SEED_TEXT.replace("\n", "\r\n").encode("cp1256"))
+    result = ingest(root)
+    assert result.returncode == 0, result.stderr
+    assert "0 new page(s), 4 article(s) already in the dossier" in result.stderr
+    after = pages(root)
+    assert after[edited_name] == edited
+    assert sorted(after) == sorted(reference)
+    assert not (root / "content" / "_backup").exists()
+
+
+def test_a_rerun_after_the_curator_deleted_the_fingerprint_still_adds_no_page(tmp_path, reference):
+    root = dossier(tmp_path, {SEED.name: SEED.read_bytes()})
+    assert ingest(root).returncode == 0
+    name = sorted(reference)[0]
+    page_path = root / "content" / name
+    stripped = re.sub(r"^provenance:(\n  .*)+\n", "", page_path.read_text(encoding="utf-8"), flags=re.M)
+    assert "fingerprint" not in stripped
+    page_path.write_text(stripped, encoding="utf-8")
+    assert ingest(root).returncode == 0
+    assert page_path.read_text(encoding="utf-8") == stripped
+    assert sorted(pages(root)) == sorted(reference)
+
+
+def test_force_regenerates_and_keeps_a_backup_of_each_replaced_page(tmp_path, reference):
+    root = dossier(tmp_path, {SEED.name: SEED.read_bytes()})
+    assert ingest(root).returncode == 0
+    edited_name = sorted(reference)[0]
+    edited = curate(root / "content" / edited_name)
+    result = ingest(root, "--force")
+    assert result.returncode == 0, result.stderr
+    assert pages(root) == reference  # regenerated from the seed
+    backups = sorted((root / "content" / "_backup").iterdir())
+    assert [b.read_bytes() for b in backups] == [edited]  # the untouched page needed no backup
+    assert backups[0].name.startswith(Path(edited_name).stem + ".")
+    assert "replaced; the previous page is kept in" in result.stderr
+    again = ingest(root, "--force")
+    assert again.returncode == 0 and len(list((root / "content" / "_backup").iterdir())) == 1  # same bytes: no churn
+
+
+def test_around_marks_inferred_dates(tmp_path):
+    root = dossier(tmp_path, {SEED.name: SEED.read_bytes()})
+    result = ingest(root, "--around", "2019-11-14")
+    assert result.returncode == 0, result.stderr
+    by_title = {m["title"]: m for m in map(meta, pages(root).values())}
+    qamishli, pentagon = by_title[QAMISHLI], by_title[PENTAGON]
+    assert qamishli["date"] == "2019-11-13"
+    assert qamishli["date_evidence"]["quote"] == "اليوم الأربعاء"
+    assert qamishli["date_evidence"]["inferred"] is True
+    assert "--around" in qamishli["date_evidence"]["method"]
+    assert pentagon["date"] == "2019-11-14" and pentagon["date_evidence"]["inferred"] is True
+
+
+class Visible(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+HOSTILE = [
+    "# ليس عنواناً",
+    "* ليس بنداً",
+    "1. ليس قائمة",
+    "> ليس اقتباساً",
+    "<script>alert('seed')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[اضغط](javascript:alert(1))",
+]
+
+
+def test_seed_lines_that_look_like_markdown_or_html_are_text_on_the_built_page(tmp_path):
+    title = '"><img src=x onerror=alert(1)> خبر'
+    # Each hostile line opens a two-line paragraph, so none of them is taken for a headline.
+    text = f"{title}\n\nفقرة أولى عادية.\n\n" + "\n\n".join(f"{line}\nسطر عادي." for line in HOSTILE) + "\n"
+    root = dossier(tmp_path, {"hostile.txt": text.encode("utf-8")})
+    assert ingest(root).returncode == 0
+    (page_name,) = pages(root)
+    built = run_cli("build", "--content", "content", "--out", "site", cwd=root)
+    assert built.returncode == 0, built.stderr
+    html = (root / "site" / "articles" / Path(page_name).stem / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert not re.search(r"(href|src)=[\"']?javascript", html)
+    parser = Visible()
+    parser.feed(html)
+    visible = "".join(parser.text)
+    for line in HOSTILE:
+        assert line in visible, line
+    assert title in visible
+    assert "h1" in parser.tags  # the page's own title, not one made from «# ليس عنواناً»
+    text_html = html[html.index("<p>فقرة أولى عادية."): html.rindex("سطر عادي.")]
+    assert re.findall(r"<(\w+)", text_html) == ["p"] * (len(HOSTILE) + 1)  # paragraphs, and nothing else
