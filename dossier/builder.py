@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,8 +67,9 @@ class Builder:
         self.search = search
         self.swap = swap  # True: the whole new site replaces the old at once; False: file by file (preview)
         self.workers = workers  # processes for loading and rendering (forked: only before any thread starts)
-        self._cache: dict[Path, tuple[tuple, Page]] = {}
+        self._cache: dict[str, tuple[tuple, Page]] = {}  # by page path: (stamp of the file, its page)
         self._gazetteer_stamp: tuple | None = None
+        self._gazetteer: Gazetteer | None = None
         self._memo = RenderMemo()
         self._memo_key: tuple | None = None
         self._written: dict[str, bytes] = {}
@@ -139,7 +141,7 @@ class Builder:
         """A digest of everything a build reads and how it was asked to build."""
         paths = [self.settings_path, self.content_dir / GAZETTEER_PATH, self.content_dir / EVENTS_PATH,
                  *(page_paths(self.content_dir) if self.content_dir.is_dir() else ())]
-        stamps = [(str(p), _stamp(p) if p.exists() else None) for p in paths]
+        stamps = [(str(p), _stamp(p) if os.path.exists(p) else None) for p in paths]
         described = [stamps, layout_stamps(self.layouts_dirs), self.base_url, self.drafts, self.search,
                      [str(d) for d in self.layouts_dirs]]
         return hashlib.sha256(json.dumps(described).encode()).hexdigest()
@@ -168,15 +170,17 @@ class Builder:
         stamp = _stamp(path) if path.exists() else None
         if stamp != self._gazetteer_stamp:
             self._cache.clear()  # canonical entity names may have changed on every page
-            self._gazetteer_stamp = stamp
-        return load_gazetteer(path, display_path(path))
+            self._gazetteer_stamp, self._gazetteer = stamp, None
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer(path, display_path(path))
+        return self._gazetteer
 
     def _load_pages(self, gazetteer: Gazetteer, timings: Timings) -> list[Page]:
         """Load every page, re-reading only files whose size or modification time changed."""
         if not self.content_dir.is_dir():
             raise ContentError(str(self.content_dir), None, "the content folder does not exist")
         paths = page_paths(self.content_dir)
-        stamps = {path: _stamp(path) for path in paths}
+        stamps = {path: _stamp(path) for path in paths}  # by path as text: cheaper than Path objects
         stale = [path for path in paths if self._cache.get(path, (None,))[0] != stamps[path]]
         converter = MarkdownConverter()
 
@@ -235,6 +239,6 @@ def _json_stamp(value: list | None) -> tuple | None:
     return tuple(value) if value else None
 
 
-def _stamp(path: Path) -> tuple:
-    status = path.stat()
+def _stamp(path: Path | str) -> tuple:
+    status = os.stat(path)
     return (status.st_mtime_ns, status.st_size)

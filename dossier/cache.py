@@ -58,18 +58,19 @@ def write_cache(path: Path, key: dict, pages: dict[str, tuple[tuple, Page]], bui
             entries[page_path] = {"stamp": list(stamp), "page": encoded}
     tmp = path.with_name(path.name + ".tmp")
     try:
-        tmp.write_text(json.dumps({"key": key, "build": build, "pages": entries}, ensure_ascii=False), encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"key": key, "build": build, "pages": entries}, handle, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError as error:  # a cache that cannot be written only makes the next build slower
         log.debug("could not write the page cache %s: %s", path, error)
 
 
-def cached_pages(data: dict) -> dict[Path, tuple[tuple, Page]]:
+def cached_pages(data: dict) -> dict[str, tuple[tuple, Page]]:
     """The pages in a cache read by read_cache, by path, with the stamp of the file they were read from."""
     found = {}
     for page_path, entry in (data.get("pages") or {}).items():
         try:
-            found[Path(page_path)] = (tuple(entry["stamp"]), decode_page(entry["page"]))
+            found[page_path] = (tuple(entry["stamp"]), decode_page(entry["page"]))
         except (KeyError, TypeError, ValueError):
             continue
     return found

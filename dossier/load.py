@@ -223,8 +223,9 @@ def _coarsen(date: PartialDate, precision: str) -> PartialDate:
     return PartialDate(start, precision)
 
 
-def load_page(content_dir: Path, page_path: Path, gazetteer: Gazetteer, converter: MarkdownConverter) -> Page:
+def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, converter: MarkdownConverter) -> Page:
     """Read one page; raise ContentErrors with every problem in it."""
+    page_path = Path(page_path)
     src_path = display_path(page_path)
     data = page_path.read_bytes()
     if len(data) > MAX_PAGE_BYTES:
@@ -287,13 +288,13 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def page_paths(content_dir: Path) -> list[Path]:
+def page_paths(content_dir: Path) -> list[str]:
     """List the pages under content/; folders and files starting with '_' or '.' are not pages."""
     found = []
     for dirpath, dirnames, filenames in os.walk(content_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
         found.extend(os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not n.startswith(("_", ".")))
-    return [Path(p) for p in sorted(found)]
+    return sorted(found)
 
 
 def load_events(content_dir: Path) -> list[Event]:

@@ -180,10 +180,13 @@ class Renderer:
         return self.page(page.output_path, "article.html", page=page, previous=previous, next=following,
                          key=(page, previous, following), source=page.src_path)
 
-    def sitemap(self, outputs: list[Output]) -> Output:
-        html_paths = [o.output_path for o in outputs if o.output_path.endswith(".html") and o.output_path != "404.html"]
+    def sitemap(self, outputs: list[Output | Job]) -> Output | Job:
+        html_paths = tuple(o.output_path for o in outputs if o.output_path.endswith(".html") and o.output_path != "404.html")
+        remembered = self.memo.outputs.get("sitemap.xml")
+        if remembered is not None and remembered[0] == ("sitemap.xml", *html_paths):
+            return remembered[1]  # the same pages: no need to make thousands of URLs again
         return self.page("sitemap.xml", "sitemap.xml", urls=[absolute_url(self.base_url, p) for p in html_paths],
-                         key=tuple(html_paths))
+                         key=html_paths)
 
     @property
     def base_url(self) -> str:

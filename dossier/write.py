@@ -83,8 +83,10 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
     existing = set(previous) if previous else _files(site_dir)
     changed = []
     for output_path, data in wanted.items():
+        if previous.get(output_path) is data:
+            continue  # the very bytes written last time (the render memo reused the output)
         target = site_dir / output_path
-        if previous.get(output_path) is data or (output_path in existing and _same_bytes(target, data)):
+        if output_path in existing and _same_bytes(target, data):
             continue
         _replace_file(target, data)
         changed.append(output_path)
