@@ -132,7 +132,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from dossier.serve import serve
 
     builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts,
-                      search=False, swap=False)  # the preview indexes search in the background
+                      search=False, swap=False, root_path="/")  # the preview indexes search in the background
     serve(builder, args.seeds, host=args.host, port=args.port, open_browser=not args.no_open,
           settings_path=builder.settings_path)
     return 0

@@ -56,7 +56,7 @@ class Builder:
 
     def __init__(self, content_dir: Path, site_dir: Path, *, layouts_dir: Path | None = None,
                  base_url: str | None = None, drafts: bool = False, search: bool = True, swap: bool = True,
-                 workers: int = 1, persist: bool = False):
+                 workers: int = 1, persist: bool = False, root_path: str | None = None):
         self.content_dir = Path(content_dir)
         self.site_dir = Path(site_dir)
         project_dir = self.content_dir.resolve().parent
@@ -66,6 +66,7 @@ class Builder:
         self.drafts = drafts
         self.search = search
         self.swap = swap  # True: the whole new site replaces the old at once; False: file by file (preview)
+        self.root_path = root_path  # where the site is served from, for 404.html (default: the base URL's path)
         self.workers = workers  # processes for loading and rendering (forked: only before any thread starts)
         self._cache: dict[str, tuple[tuple, Page]] = {}  # by page path: (stamp of the file, its page)
         self._gazetteer_stamp: tuple | None = None
@@ -106,7 +107,7 @@ class Builder:
                 self._env = make_env(self.layouts_dirs)
                 register_filters(self._env, settings.locale, settings.hijri)
                 self._memo, self._memo_key = RenderMemo(), memo_key
-            outputs = Renderer(self._env, site, memo=self._memo, workers=self.workers).render_all(static_files(self.layouts_dirs))
+            outputs = Renderer(self._env, site, memo=self._memo, workers=self.workers, root_path=self.root_path).render_all(static_files(self.layouts_dirs))
             outputs.append(Output(SITE_MARKER, b"Built by build.py; this folder is replaced on every build.\n"))
             check_unique(outputs)
             timings.lap("render")

@@ -7,7 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -23,6 +23,7 @@ from .parallel import parallel_map
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
+NOT_FOUND = "404.html"
 TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
@@ -85,13 +86,14 @@ class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
     def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None,
-                 workers: int = 1):
+                 workers: int = 1, root_path: str | None = None):
         self.env = env
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
         self.memo = memo or RenderMemo()
         self.workers = workers
+        self.root_path = root_path if root_path is not None else _url_path(site.settings.base_url)
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
 
@@ -133,7 +135,7 @@ class Renderer:
                                         source=f"{term.kind} «{term.name}»",
                                         key=(term.kind, term.name, term.latin, len(term.pages), term.events))
         outputs.append(self.page("search/index.html", "search.html", key=()))
-        outputs.append(self.page("404.html", "404.html", key=()))
+        outputs.append(self.page(NOT_FOUND, "404.html", key=()))
         entries = self.site.pages[:FEED_ENTRIES]
         outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))
         outputs.append(self.sitemap(outputs))
@@ -204,6 +206,8 @@ class Renderer:
     def render(self, output_path: str, template_name: str, context: dict) -> bytes:
         """Render one template, with links relative to where its output will be written."""
         root = "../" * output_path.count("/")
+        if output_path == NOT_FOUND and self.root_path:
+            root = self.root_path  # a host serves it at any missed address: links must not depend on where
         try:
             template = self.env.get_template(template_name)
             text = template.render(self.context(root), output_path=output_path, **context)
@@ -303,6 +307,14 @@ def _template_location(error: Exception, template_name: str) -> tuple[str, int |
             location = (f"layouts/{Path(filename).name}", traceback.tb_lineno)
         traceback = traceback.tb_next
     return location
+
+
+def _url_path(base_url: str) -> str:
+    """The path part of the site's public URL ('/dossier/'), or '' when there is none."""
+    if not base_url:
+        return ""
+    path = urlsplit(base_url).path or "/"
+    return quote(path if path.endswith("/") else path + "/", safe=URL_SAFE)
 
 
 def _latest(site: Site) -> dt.datetime:
