@@ -18,10 +18,11 @@ from .pages import Output, Page
 from .parallel import parallel_map
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
 from .search import index_site
-from .write import write_in_place, write_outputs
+from .write import Staging, write_in_place, write_outputs
 
 log = logging.getLogger(__name__)
 SITE_MARKER = ".dossier-site"
+MARKER_TEXT = b"Built by build.py; this folder is replaced on every build.\n"
 
 
 @dataclass
@@ -107,18 +108,21 @@ class Builder:
                 self._env = make_env(self.layouts_dirs)
                 register_filters(self._env, settings.locale, settings.hijri)
                 self._memo, self._memo_key = RenderMemo(), memo_key
-            outputs = Renderer(self._env, site, memo=self._memo, workers=self.workers, root_path=self.root_path).render_all(static_files(self.layouts_dirs))
-            outputs.append(Output(SITE_MARKER, b"Built by build.py; this folder is replaced on every build.\n"))
-            check_unique(outputs)
-            timings.lap("render")
             self._check_site_dir()
-            if self.swap or not self.site_dir.is_dir():
-                changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings) if self.search else None,
-                                        previous=self._written)
+            if self.persist and self.swap:
+                changed = self._render_into_staging(site, timings)
             else:
-                changed = write_in_place(outputs, self.site_dir, self._written)
-            timings.lap("write")
-            self._written = {o.output_path: o.data for o in outputs}
+                outputs = self._renderer(site).render_all(static_files(self.layouts_dirs))
+                outputs.append(Output(SITE_MARKER, MARKER_TEXT))
+                check_unique(outputs)
+                timings.lap("render")
+                if self.swap or not self.site_dir.is_dir():
+                    changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings) if self.search else None,
+                                            previous=self._written)
+                else:
+                    changed = write_in_place(outputs, self.site_dir, self._written)
+                timings.lap("write")
+                self._written = {o.output_path: o.data for o in outputs}
             if self.persist:
                 self._save_cache(inputs, len(site.pages))
                 timings.lap("write")
@@ -128,6 +132,31 @@ class Builder:
             return BuildResult(errors=[error], seconds=time.perf_counter() - started)
         return BuildResult(changed=changed, pages=len(site.pages), seconds=time.perf_counter() - started,
                            timings=timings.seconds)
+
+    def _renderer(self, site, sink=None) -> Renderer:
+        return Renderer(self._env, site, memo=self._memo, workers=self.workers, root_path=self.root_path, sink=sink)
+
+    def _render_into_staging(self, site, timings: Timings) -> list[str]:
+        """The command line's one-shot build: workers write each output into the staging folder as they render it,
+        so the site is never held in memory; a problem discards the staging folder and site/ stays as it was."""
+        staging = Staging(self.site_dir)
+        try:
+            renderer = self._renderer(site, sink=staging.put)
+            outputs = renderer.render_all(static_files(self.layouts_dirs))
+            outputs.append(Output(SITE_MARKER, MARKER_TEXT))
+            check_unique(outputs)
+            timings.lap("render")
+            changed = renderer.sunk_changes + [o.output_path for o in outputs
+                                               if o.data is not None and staging.put(o.output_path, o.data)]
+            changed = staging.finish({o.output_path for o in outputs}, changed,
+                                     extra=self._search_index(timings) if self.search else None)
+        except BaseException:
+            staging.discard()
+            raise
+        timings.lap("write")
+        self._written, self._memo = {}, RenderMemo()  # nothing kept: the next build renders afresh
+        self._memo_key = None
+        return changed
 
     @staticmethod
     def _search_index(timings: Timings):

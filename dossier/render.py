@@ -7,6 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -86,8 +87,10 @@ class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
     def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None,
-                 workers: int = 1, root_path: str | None = None):
+                 workers: int = 1, root_path: str | None = None, sink: Callable[[str, bytes], bool] | None = None):
         self.env = env
+        self.sink = sink  # takes each rendered output (say, into the staging folder) so none is held in memory
+        self.sunk_changes: list[str] = []
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
@@ -109,16 +112,24 @@ class Renderer:
         outputs = []
         for item in planned:
             if isinstance(item, Job):
-                output = Output(item.output_path, next(rendered), item.source)
-                if item.key is not None:
-                    self.memo.outputs[item.output_path] = (item.key, output)
+                data = next(rendered)
+                if self.sink is not None:  # written already; data says whether its bytes changed
+                    if data:
+                        self.sunk_changes.append(item.output_path)
+                    output = Output(item.output_path, None, item.source)
+                else:
+                    output = Output(item.output_path, data, item.source)
+                    if item.key is not None:
+                        self.memo.outputs[item.output_path] = (item.key, output)
                 item = output
             outputs.append(item)
         return outputs
 
-    def run_job(self, job: Job) -> bytes | ContentError:
+    def run_job(self, job: Job) -> bytes | bool | ContentError:
+        """Render one job; with a sink, hand its bytes over at once (in the worker) and return whether they changed."""
         try:
-            return self.render(job.output_path, job.template_name, job.context)
+            data = self.render(job.output_path, job.template_name, job.context)
+            return self.sink(job.output_path, data) if self.sink is not None else data
         except ContentError as problem:  # returned, not raised: it may have to travel back from a worker
             return problem
 

@@ -30,43 +30,59 @@ def staging_dir(site_dir: Path) -> Path:
 
 
 def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None) -> list[str]:
-    """Make site/ hold exactly these outputs; return the output paths whose bytes changed.
+    """Make site/ hold exactly these outputs; return the output paths whose bytes changed (see Staging)."""
+    staging = Staging(site_dir)
+    previous = previous or {}
+    changed = [o.output_path for o in outputs if staging.put(o.output_path, o.data, previous.get(o.output_path))]
+    return staging.finish({o.output_path for o in outputs}, changed, extra)
 
-    The new site is assembled in a staging folder that shares unchanged files with the old
-    one (hard links), then swapped with site/ in one atomic rename: a reader, or a build killed
-    at any moment, sees the old complete site or the new one, never a mix. ``extra(staging,
-    changed)`` may add files (the search index) before the swap.
+
+class Staging:
+    """The next site, assembled beside the live one and swapped in whole.
+
+    It starts as hard links to the live site's files; each output replaces its link only when
+    its bytes differ. Then one atomic rename exchanges it with site/: a reader, or a build killed
+    at any moment, sees the old complete site or the new one, never a mix. Outputs may be put
+    from several processes at once (each its own files).
     """
-    wanted = {}
-    for output in outputs:
-        check_output_path(output.output_path)
-        wanted[output.output_path] = output.data
-    staging = staging_dir(site_dir)
-    if staging.exists() or staging.is_symlink():
-        _remove(staging)  # left over from a build that was killed
-    existing = _link_tree(site_dir, staging) if site_dir.is_dir() else set()
-    changed = []
-    made_dirs: set[str] = set()
-    for output_path, data in wanted.items():
-        target = staging / output_path
-        if output_path in existing:
-            if previous.get(output_path) is data or _same_bytes(target, data):
-                continue
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.path = staging_dir(site_dir)
+        if self.path.exists() or self.path.is_symlink():
+            _remove(self.path)  # left over from a build that was killed
+        self.existing = _link_tree(site_dir, self.path) if site_dir.is_dir() else set()
+        self._made_dirs: set[str] = set()
+
+    def put(self, output_path: str, data: bytes, previous: bytes | None = None) -> bool:
+        """Put one output in the next site; return whether its bytes differ from the live site's."""
+        check_output_path(output_path)
+        target = self.path / output_path
+        if output_path in self.existing:
+            if previous is data or _same_bytes(target, data):
+                return False
             _replace_file(target, data)  # the old file is shared with the live site: never write into it
         else:
-            _write_new_file(str(target), data, made_dirs)
-        changed.append(output_path)
-    removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
-    for output_path in removed:
-        (staging / output_path).unlink()
-    _prune_empty_dirs(staging)
-    if extra is not None:
-        changed += extra(staging, changed + removed)
-    if not changed and not removed and site_dir.is_dir():
-        _remove(staging)
-        return []
-    swap_in(staging, site_dir)
-    return sorted(changed + removed)
+            _write_new_file(str(target), data, self._made_dirs)
+        return True
+
+    def finish(self, wanted: set[str], changed: list[str], extra=None) -> list[str]:
+        """Remove what is no longer produced, let ``extra(staging, changed)`` add files (the search index), swap in."""
+        removed = [p for p in self.existing - wanted if not _is_extra(p)]
+        for output_path in removed:
+            (self.path / output_path).unlink()
+        _prune_empty_dirs(self.path)
+        if extra is not None:
+            changed = changed + extra(self.path, changed + removed)
+        if not changed and not removed and self.site_dir.is_dir():
+            self.discard()
+            return []
+        swap_in(self.path, self.site_dir)
+        return sorted(changed + removed)
+
+    def discard(self) -> None:
+        if self.path.exists() or self.path.is_symlink():
+            _remove(self.path)
 
 
 def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, bytes]) -> list[str]:
@@ -187,7 +203,7 @@ def _write_new_file(path: str, data: bytes, made_dirs: set[str]) -> None:
     if folder not in made_dirs:
         os.makedirs(folder, exist_ok=True)
         made_dirs.add(folder)
-    with open(path, "xb") as handle:
+    with open(path, "wb") as handle:  # new in staging: no live file shares it
         handle.write(data)
 
 

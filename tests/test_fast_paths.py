@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from conftest import TINY_SITE, make_site, page
@@ -57,13 +58,32 @@ def test_workers_build_the_same_site_as_one_process(tmp_path, monkeypatch):
     assert b"\xee\x80\x80" not in b"".join(one.values())  # no card placeholder (U+E000) left in any output
 
 
-def test_a_template_error_found_by_a_worker_is_reported(tmp_path, monkeypatch):
+@pytest.mark.parametrize("persist", [False, True], ids=["outputs held in memory", "outputs written by the workers"])
+def test_a_template_error_found_by_a_worker_leaves_the_site_as_it_was(tmp_path, monkeypatch, persist):
     make_site(tmp_path, TINY_SITE)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    assert not Builder(tmp_path / "content", tmp_path / "site", search=False).build().errors
+    before = site_files(tmp_path / "site")
     layouts = tmp_path / "layouts"
     layouts.mkdir()
     (layouts / "article.html").write_text('{% extends "base.html" %}{% block main %}{{ page.nothing.here }}{% endblock %}',
                                           encoding="utf-8")
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    result = Builder(tmp_path / "content", tmp_path / "site", search=False, workers=2).build()
+    result = Builder(tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=persist).build()
     assert [str(e).split(":")[0] for e in result.errors] == ["layouts/article.html"]
-    assert not (tmp_path / "site").exists()
+    assert site_files(tmp_path / "site") == before
+    assert not (tmp_path / ".site.staging").exists()
+
+
+def test_workers_writing_into_staging_build_the_same_site(tmp_path, monkeypatch):
+    make_site(tmp_path, {**TINY_SITE, "content/2019-a.md": page("عنوان", "2019-11-13", body="**نص**")})
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    assert not Builder(tmp_path / "content", tmp_path / "held", search=False).build().errors
+    streamed = Builder(tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=True)
+    first = streamed.build()
+    assert not first.errors and len(first.changed) == len(site_files(tmp_path / "held"))
+    assert site_files(tmp_path / "site") == site_files(tmp_path / "held")
+    (tmp_path / "content" / "2019-a.md").write_text(page("عنوان آخر", "2019-11-13"), encoding="utf-8")
+    assert not Builder(tmp_path / "content", tmp_path / "held", search=False).build().errors
+    second = Builder(tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=True).build()
+    assert "articles/2019-a/index.html" in second.changed and "static/style.css" not in second.changed
+    assert site_files(tmp_path / "site") == site_files(tmp_path / "held")
