@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import dates
 from .arabic import clitic_free_forms
-from .collect import group_timeline
+from .collect import YearGroup, group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
@@ -25,7 +25,7 @@ BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
 NOT_FOUND = "404.html"
-TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year
+TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year (and a large year, a page per month)
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
@@ -173,19 +173,27 @@ class Renderer:
         pagers = paginate(first_path, pages, self.settings.per_page)
         return [self.page(p.path, template_name, pager=p, key=(p, *key), source=source, **context) for p in pagers]
 
-    def timeline(self) -> list[Output]:
-        """One timeline page; split by year when it grows past what one page should hold."""
+    def timeline(self) -> list[Output | Job]:
+        """One timeline page; past TIMELINE_PAGE_ENTRIES, a page per year, and a page per month for a year that large."""
         undated = tuple(p for p in self.site.pages if p.date is None)
         years = group_timeline(self.site.timeline)
         if len(self.site.timeline) <= TIMELINE_PAGE_ENTRIES:
-            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=False,
+            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, parts=(),
                               key=(years, undated))]
-        counts = tuple((year.year, year.count) for year in years)
-        outputs = [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, year_pages=True,
-                             key=(counts, undated))]
+        parts = tuple(TimelinePart(f"timeline/{y.year}/index.html", y.year, None, y.count, "year") for y in years)
+        outputs = [self.page("timeline/index.html", "timeline.html", years=(), undated=undated, parts=parts,
+                             key=(parts, undated))]
         for year in years:
             path = f"timeline/{year.year}/index.html"
-            outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), year_pages=False, key=(year,)))
+            if year.count <= TIMELINE_PAGE_ENTRIES:
+                outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), parts=(), key=(year,)))
+                continue
+            months = tuple(TimelinePart(f"timeline/{year.year}/{group.month or 'any'}/index.html", year.year,
+                                        group.month, len(group.entries), "month") for group in year.months)
+            outputs.append(self.page(path, "timeline.html", years=(), undated=(), parts=months, key=(months,)))
+            for group, part in zip(year.months, months):
+                outputs.append(self.page(part.path, "timeline.html", years=(YearGroup(year.year, (group,)),), undated=(),
+                                         parts=(), key=(group,)))
         return outputs
 
     def article(self, page: Page) -> Output:
@@ -278,6 +286,17 @@ class Job:
     context: dict
     key: tuple | None
     source: str
+
+
+@dataclass(frozen=True)
+class TimelinePart:
+    """A link from a split timeline to one of its pages: a year, or a month of a large year."""
+
+    path: str
+    year: int
+    month: int | None  # None with kind "month": the entries known only to the year
+    count: int
+    kind: str  # "year" or "month"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ each must leave exactly the files a fresh build writes.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -139,3 +140,23 @@ def test_no_op_build_is_skipped_but_a_removed_site_is_rebuilt(dossier):
     shutil.rmtree(dossier / "site")
     assert run_cli(*args, cwd=dossier).returncode == 0
     assert site_files(dossier / "site") == cold_build(dossier)
+
+
+def test_a_large_timeline_splits_by_year_then_month_and_loses_no_entry(tmp_path, monkeypatch):
+    from dossier import render
+
+    monkeypatch.setattr(render, "TIMELINE_PAGE_ENTRIES", 20)
+    files = {f"content/t-{n:02d}.md": page(f"حدث رقم {n}", f"2019-{n % 6 + 1:02d}-{n % 27 + 1:02d}") for n in range(30)}
+    files.update({"content/old.md": page("حدث قديم", "2018-05-01"), "content/year-only.md": page("حدث في سنة", "2019")})
+    make_site(tmp_path, files)
+    assert not Builder(tmp_path / "content", tmp_path / "site", search=False).build().errors
+    timeline = tmp_path / "site" / "timeline"
+    index = (timeline / "index.html").read_text(encoding="utf-8")
+    assert 'href="../timeline/2018/index.html"' in index and 'href="../timeline/2019/index.html"' in index and "(31)" in index
+    year = (timeline / "2019" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../timeline/2019/1/index.html"' in year and "الشهر غير معروف" in year
+    entry_pages = sorted(timeline.rglob("index.html"))
+    shown = [re.findall(r'<time datetime="([^"]+)"', p.read_text(encoding="utf-8")) for p in entry_pages]
+    dated = [d for dates in shown for d in dates]
+    assert len(dated) == 32  # each article once: 2018, 2019 and the 30 of 2019 by month
+    assert "كانون الثاني 2019" in (timeline / "2019" / "1" / "index.html").read_text(encoding="utf-8")
