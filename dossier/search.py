@@ -1,7 +1,9 @@
 """The search index: Pagefind indexes the built HTML (Arabic stemming included) into site/pagefind/."""
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +14,8 @@ from .errors import ContentError
 log = logging.getLogger(__name__)
 
 SEARCH_DIR = "pagefind"
-TIMEOUT_SECONDS = 600
+TIMEOUT_SECONDS = 120  # plus SECONDS_PER_ARTICLE for each article: a hung indexer is stopped
+SECONDS_PER_ARTICLE = 0.05
 
 
 def index_site(site_dir: Path, changed: list[str]) -> list[str]:
@@ -38,14 +41,39 @@ def reindex_in_place(site_dir: Path) -> None:
 
 
 def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
-    """Index the articles of a built site with Pagefind into index_dir."""
+    """Index the articles of a built site with Pagefind into index_dir.
+
+    Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
+    change under it) and when this process exits, so no indexer is ever left running.
+    """
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(index_dir),
                "--glob", "articles/**/*.html", "--quiet"]
+    articles = site_dir / "articles"
+    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * (sum(1 for _ in os.scandir(articles)) if articles.is_dir() else 0)
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as error:
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built: {error}") from None
-    if result.returncode != 0 or not (index_dir / "pagefind.js").exists():
-        detail = " ".join((result.stderr or result.stdout).split())[-300:]
+    _running.add(process)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise ContentError(SEARCH_DIR, None, f"the search index was not built within {timeout:.0f} s; Pagefind was stopped") from None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        _running.discard(process)
+    if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
+        detail = " ".join((stderr or stdout).split())[-300:]
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
     return sorted(f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}" for p in index_dir.rglob("*") if p.is_file())
+
+
+def _stop_running_indexers() -> None:
+    for process in list(_running):
+        process.kill()
+
+
+_running: set[subprocess.Popen] = set()
+atexit.register(_stop_running_indexers)
