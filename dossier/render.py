@@ -104,6 +104,8 @@ class Renderer:
         """Render every output of the site, in a stable order: plan what to render, then render it, on every core."""
         planned = self.plan(static)
         jobs = [item for item in planned if isinstance(item, Job)]
+        if self.workers > 1:
+            self.compile_layouts()  # once here, not once in each worker
         results = parallel_map(self.run_job, jobs, self.workers)
         problems = [r for r in results if isinstance(r, ContentError)]
         if problems:
@@ -124,6 +126,14 @@ class Renderer:
                 item = output
             outputs.append(item)
         return outputs
+
+    def compile_layouts(self) -> None:
+        """Compile every template now; one with an error is reported when it is used."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
 
     def run_job(self, job: Job) -> bytes | bool | ContentError:
         """Render one job; with a sink, hand its bytes over at once (in the worker) and return whether they changed."""
