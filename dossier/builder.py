@@ -77,7 +77,9 @@ class Builder:
         self._written: dict[str, bytes] = {}
         self.persist = persist  # keep parsed pages in a JSON file between runs (the command line does)
         self._cache_path = cache_path(self.site_dir)
-        self._cache_key = {"code": code_version(), "content": str(self.content_dir.resolve())} if persist else {}
+        # Pages name their files relative to the working folder: a cache made from another folder is not reused.
+        self._cache_key = ({"code": code_version(), "content": str(self.content_dir.resolve()), "cwd": os.getcwd()}
+                           if persist else {})
         self._previous_build: dict = {}
         if persist:
             cached = read_cache(self._cache_path, self._cache_key)
