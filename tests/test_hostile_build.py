@@ -38,7 +38,7 @@ from dossier.errors import ContentError
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 PROFILES = {
     # The deadline is off: a build that hangs is caught by TIME_LIMIT instead, which does not flake on a busy machine.
-    "ci": settings(max_examples=200, deadline=None, suppress_health_check=QUIET, print_blob=True),
+    "ci": settings(max_examples=150, deadline=None, suppress_health_check=QUIET, print_blob=True),
     "nightly": settings(max_examples=3000, deadline=None, suppress_health_check=QUIET, print_blob=True),
 }
 for _name, _profile in PROFILES.items():
