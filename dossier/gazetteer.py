@@ -35,9 +35,9 @@ class Gazetteer:
         """Return the canonical names of the entities the text mentions, by kind, in order of first mention."""
         found: dict[str, list[str]] = {kind: [] for kind in KINDS}
         index = self._index()
-        text_words = arabic.words(text)
-        forms = [arabic.word_forms(word) for word in text_words]
-        for position in range(len(text_words)):
+        known: dict[str, set[str]] = {}  # one set per distinct word: a long text repeats its words
+        forms = [known.get(word) or known.setdefault(word, arabic.word_forms(word)) for word in arabic.words(text)]
+        for position in range(len(forms)):
             for form in forms[position]:
                 for entity, name_words in index.get(form, ()):
                     if _matches(forms, position, name_words) and entity.name not in found[entity.kind]:

@@ -14,13 +14,17 @@ from .errors import ContentError
 # Control characters that never appear in real text; many of them mean a binary file.
 CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.001
-NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0c]")
+# Control characters left in a text file are invisible noise that HTML forbids and that makes XML (the feed)
+# malformed: dropped once the file is known to be text. C1 controls come from mis-encoded files; U+FFFE/U+FFFF
+# are not characters at all.
+STRAY = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 # A lone surrogate is not a character: some decoders (UTF-7, for one) yield them from junk, and no page can hold one.
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_text(data: bytes, src_path: str) -> str:
-    """Decode bytes as the text they really are, with LF line ends; refuse empty and binary files.
+    """Decode bytes as the text they really are, with LF line ends and no control characters; refuse empty and binary files.
 
     UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM are recognised directly; anything else
     goes to charset-normalizer, which tells cp1256 Arabic from other single-byte encodings.
@@ -32,6 +36,8 @@ def decode_text(data: bytes, src_path: str) -> str:
     if text is None or SURROGATE.search(text) or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE):
         raise ContentError(src_path, None, "this is not a text file (binary data or an unknown encoding); skipped")
     text = NEWLINES.sub("\n", text)
+    if STRAY.search(text):
+        text = STRAY.sub("", text)
     if not text.strip():
         raise ContentError(src_path, None, "the file is empty; skipped")
     return text

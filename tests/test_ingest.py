@@ -303,6 +303,28 @@ def test_the_slug_is_ascii_and_the_same_whatever_the_spacing_or_invisible_marks(
     assert len(slug) == ingest.SLUG_LENGTH and slug.isascii() and slug.isalnum() and slug == slug.lower()
 
 
+def test_the_bundled_articles_keep_the_slugs_they_were_published_with():
+    assert [meta_of(a)["slug"] for a in split_articles(SEED_TEXT)] == ["3972d56c471d", "c2b3c7eb976f"]
+    assert (ROOT / "content" / "3972d56c471d.md").exists() and (ROOT / "content" / "c2b3c7eb976f.md").exists()
+
+
+def first_fingerprint(article: SeedArticle) -> str:
+    """The fingerprint as first defined: the whole text at once (pages in dossiers carry it)."""
+    import hashlib
+    import unicodedata
+
+    text = "\n".join([article.title, *(t for _, t in article.lines)])
+    text = ingest.arabic.INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@FUZZ
+@given(st.lists(st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30), min_size=1, max_size=8))
+def test_the_fingerprint_never_changes_definition(lines):
+    article = SeedArticle(lines[0], None, (tuple(enumerate(lines[1:], 2)),), 1, len(lines))
+    assert article.fingerprint == first_fingerprint(article)
+
+
 def test_the_slug_does_not_depend_on_the_seed_name_or_the_lines():
     article = one(f"{QAMISHLI}\n\nنص الخبر هنا.")
     moved = one(f"\n\n\n{QAMISHLI}\n\nنص الخبر هنا.")

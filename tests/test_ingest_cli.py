@@ -262,3 +262,16 @@ def test_seed_lines_that_look_like_markdown_or_html_are_text_on_the_built_page(t
     assert "h1" in parser.tags  # the page's own title, not one made from «# ليس عنواناً»
     text_html = html[html.index("<p>فقرة أولى عادية."): html.rindex("سطر عادي.")]
     assert re.findall(r"<(\w+)", text_html) == ["p"] * (len(HOSTILE) + 1)  # paragraphs, and nothing else
+
+
+def test_stray_control_characters_in_a_seed_never_reach_the_site(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    text = SEED_TEXT.replace("قوات أمريكية تمر", "قوات\x02 أمريكية تمر", 1).replace("البنتاغون يؤكد", "البنتاغون يؤكد\x9b", 1)
+    root = dossier(tmp_path, {"noisy.txt": text.encode("utf-8")})
+    assert ingest(root).returncode == 0
+    assert all(not re.search(b"[\x00-\x08\x0b\x0e-\x1f\x7f]|\xc2[\x80-\x9f]", data) for data in pages(root).values())
+    built = run_cli("build", "--content", "content", "--out", "site", "--base-url", "https://example.org/", cwd=root)
+    assert built.returncode == 0, built.stderr
+    entries = ET.parse(root / "site" / "feed.xml").getroot().findall("{http://www.w3.org/2005/Atom}entry")
+    assert sorted(e.findtext("{http://www.w3.org/2005/Atom}title") for e in entries) == sorted([QAMISHLI, PENTAGON])
