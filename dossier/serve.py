@@ -10,7 +10,7 @@ import threading
 import time
 import webbrowser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .builder import Builder
 from .errors import ContentError
@@ -63,11 +63,16 @@ class Preview:
         self.stamps = scan(watched)
         self.rebuilds = 0
         self.search = SearchIndexer(builder.site_dir)
+        self.reload_wanted = threading.Event()
 
     def build(self) -> bool:
         """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
         started = time.perf_counter()
         report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
+        if report.written:
+            # The pages ingest wrote are part of this build. Stamped before the build reads anything, so
+            # a save that lands during the build is seen by the next poll, never lost.
+            self.stamps = scan(self.watched)
         result = self.builder.build()
         errors = [str(e) for e in report.errors + result.errors]
         self.rebuilds += 1
@@ -97,9 +102,24 @@ class Preview:
                 break
             stamps = settled
         self.stamps = stamps
-        changed = self.build()
-        self.stamps = scan(self.watched)  # ingest may have written pages: they are part of this build
-        return changed
+        return self.build()
+
+    def watch(self) -> None:
+        """Poll and rebuild in this thread, for ever; the server's loop only serves and reloads browsers.
+
+        Waiting for a burst of saves to end and building take seconds at times: done in the
+        server's own loop, they would hold every request for that long.
+        """
+        while True:
+            time.sleep(POLL_MS / 1000)
+            try:
+                changed = self.poll()
+            except Exception as error:  # the preview outlives a failed rebuild: the banner shows it, the next save retries
+                self.errors = [f"the rebuild failed: {type(error).__name__}: {error}"]
+                log.error("%s", self.errors[0], exc_info=log.isEnabledFor(logging.DEBUG))
+                changed = True
+            if changed:
+                self.reload_wanted.set()
 
 
 class SearchIndexer:
@@ -168,7 +188,10 @@ def make_app(site_dir: Path, preview: Preview):
             return [b"method not allowed\n"]
         parts = safe_parts(raw)
         if parts and not raw.endswith("/") and site_dir.resolve().joinpath(*parts).is_dir():
-            start_response("301 Moved Permanently", [("Location", raw + "/")])
+            # Rebuilt from the checked parts, percent-encoded: a header holds ASCII only, and "//name" would
+            # send the browser to another host.
+            location = "/" + "/".join(quote(part, safe="") for part in parts) + "/"
+            start_response("301 Moved Permanently", [("Location", location), ("Content-Type", "text/plain; charset=utf-8")])
             return [b""]
         target = resolve_request(site_dir, raw)
         status = "200 OK"
@@ -229,16 +252,19 @@ def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: i
     preview.build()
 
     class PreviewWatcher(Watcher):
-        """One watcher for everything: one rebuild and one browser reload per burst of saves."""
+        """One watcher for everything: one browser reload per rebuild, which Preview.watch does in its own thread."""
 
         def start(self, callback):
             from tornado import ioloop
 
             ioloop.PeriodicCallback(callback, POLL_MS).start()
+            threading.Thread(target=preview.watch, name="rebuild", daemon=True).start()
             return True
 
         def examine(self):
-            self.filepath = "*" if preview.poll() else None
+            wanted = preview.reload_wanted.is_set()
+            preview.reload_wanted.clear()
+            self.filepath = "*" if wanted else None
             return self.filepath, None
 
     port = free_port(host, port)
