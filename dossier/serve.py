@@ -245,6 +245,7 @@ def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: i
           open_browser: bool = True, settings_path: Path | None = None) -> None:
     """Build, then serve with live reload until Ctrl-C."""
     import livereload
+    from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
 
     watched = [p for p in (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path) if p is not None]
@@ -262,12 +263,18 @@ def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: i
             return True
 
         def examine(self):
-            wanted = preview.reload_wanted.is_set()
-            preview.reload_wanted.clear()
+            # livereload drops a reload when no browser is connected (a page that is itself reloading):
+            # keep it wanted until one is, so an open page always ends up showing the last build.
+            wanted = preview.reload_wanted.is_set() and bool(LiveReloadHandler.waiters)
+            if wanted:
+                preview.reload_wanted.clear()
             self.filepath = "*" if wanted else None
             return self.filepath, None
 
     port = free_port(host, port)
+    # livereload ignores a reload within 3 s of the last one (and of the start): that would lose the
+    # reload of a quick second edit. Rebuilds already come one per burst of saves.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = livereload.Server(make_app(builder.site_dir, preview), watcher=PreviewWatcher())
     server.watch(str(builder.content_dir))  # our watcher polls everything; this keeps livereload from watching cwd
     for name in ("livereload", "tornado"):

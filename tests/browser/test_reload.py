@@ -1,0 +1,109 @@
+"""Live reload in a real browser: an open page follows edits by itself, shows the error banner, and drops it after the fix."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, TINY_SITE, make_site, page  # tests/conftest.py
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = "content/2019-a.md"
+WAIT_MS = 30_000
+CONNECTED = ("() => !!(window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.socket"
+             " && window.LiveReload.connector.socket.readyState === 1)")
+
+
+def article_text(body: str) -> str:
+    return page("وصول رتل إلى القامشلي", "2019-11-13", places=["القامشلي", "سوريا"], summary="رتل في القامشلي.", body=body)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`build.py serve` on the tiny dossier; yields (root, base URL)."""
+    root = make_site(tmp_path, {**TINY_SITE, ARTICLE: article_text("النص الأول للمقال.")})
+    (root / "seeds").mkdir()
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port), "--content", str(root / "content"),
+         "--seeds", str(root / "seeds"), "--out", str(root / "site")],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, "the preview server did not start"
+                time.sleep(0.2)
+        yield root, base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def save(root, text: str) -> None:
+    (root / ARTICLE).write_text(text, encoding="utf-8")
+
+
+def mark_and_wait(browser_page, condition: str) -> None:
+    """Mark the open page, wait for the condition, and check the page came back on its own (the mark is gone)."""
+    browser_page.wait_for_function(CONNECTED, timeout=WAIT_MS)
+    browser_page.evaluate("window.__stillTheSamePage = true")
+    browser_page.wait_for_function(f"() => window.__stillTheSamePage === undefined && ({condition})", timeout=WAIT_MS)
+
+
+def test_an_open_page_reloads_by_itself_after_an_edit(open_page, preview):
+    root, base = preview
+    browser_page, visit = open_page(base + "articles/2019-a/")
+    assert "النص الأول للمقال." in browser_page.inner_text("main")
+    save(root, article_text("نص جديد كتبه المحرر للتو."))
+    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('نص جديد كتبه المحرر للتو.')")
+    assert "النص الأول للمقال." not in browser_page.inner_text("main")
+    assert visit.console_errors == []
+
+
+def test_broken_front_matter_shows_the_banner_in_the_open_page_and_the_fix_removes_it(open_page, preview):
+    root, base = preview
+    browser_page, visit = open_page(base + "articles/2019-a/")
+    save(root, "---\ntitle: الفصل: الأول\n---\nنص.\n")
+    mark_and_wait(browser_page, "!!document.getElementById('dossier-build-errors')")
+    banner = browser_page.locator("#dossier-build-errors")
+    assert banner.is_visible()
+    assert "2019-a.md:2:" in banner.inner_text() and "mapping values" in banner.inner_text()
+    assert "النص الأول للمقال." in browser_page.inner_text("main")  # the last good site, under the banner
+    top = browser_page.evaluate("document.getElementById('dossier-build-errors').getBoundingClientRect().top")
+    assert top <= 1
+    save(root, article_text("نص مصحح بعد الخطأ."))
+    mark_and_wait(browser_page, "!document.getElementById('dossier-build-errors') && "
+                                "document.querySelector('main').innerText.includes('نص مصحح بعد الخطأ.')")
+    assert visit.console_errors == []
+
+
+def test_a_second_edit_right_after_the_first_reloads_the_page_again(open_page, preview):
+    """livereload on its own ignores a reload within 3 s of the last: a quick second save would stay unseen."""
+    root, base = preview
+    browser_page, visit = open_page(base + "articles/2019-a/")
+    save(root, article_text("التعديل الأول."))
+    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('التعديل الأول.')")
+    save(root, article_text("التعديل الثاني بعد لحظة."))
+    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('التعديل الثاني بعد لحظة.')")
+    assert visit.console_errors == []
