@@ -40,6 +40,13 @@ SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # Big inputs report progress: a line when a large seed starts, then at most one every PROGRESS_SECONDS.
 BIG_SEED_BYTES = 1024 * 1024
 PROGRESS_SECONDS = 2.0
+# Ingest holds a seed in memory (about five times its size at the peak): a bigger file must be split first.
+MAX_SEED_BYTES = 64 * 1024 * 1024
+# The build refuses a page larger than this (load.MAX_PAGE_BYTES): ingest never writes one it would refuse.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Temporary files a killed ingest left behind (textio.atomic_write's ".tmp-*"), removed once surely abandoned.
+STALE_TEMPORARY_SECONDS = 3600
+UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -281,9 +288,34 @@ class _Progress:
                      seed_path.name, self.articles, self.of_articles, len(report.written))
 
 
+def shown_path(path: Path) -> str:
+    """Show a path on one line, whatever its name holds (a newline in a file name must not split a message)."""
+    text = str(path)
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if UNPRINTABLE.search(text) else text
+
+
+def remove_stale_temporaries(content_dir: Path, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+    """Remove the temporary files an interrupted ingest left in content/; return how many."""
+    removed = 0
+    now = time.time()
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            try:
+                if name.startswith(".tmp-") and now - path.lstat().st_mtime > older_than:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass  # gone already, or not ours to remove: it is hidden from the build either way
+    return removed
+
+
 def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, around: dt.date | None = None) -> IngestReport:
     """Turn every seed into pages; skip articles already in the dossier unless ``force``."""
     report = IngestReport()
+    if content_dir.is_dir() and remove_stale_temporaries(content_dir):
+        log.info("ingest: removed temporary files an interrupted ingest left in %s", content_dir)
     try:
         gazetteer = load_gazetteer(content_dir / GAZETTEER_PATH, str(content_dir / GAZETTEER_PATH))
     except ContentError as error:
@@ -303,18 +335,22 @@ def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, arou
         except ContentError as error:
             report.errors.append(error)
         except OSError as error:
-            report.errors.append(ContentError(str(seed_path), None, f"cannot read or write: {error.strerror or error}"))
+            report.errors.append(ContentError(shown_path(seed_path), None, f"cannot read or write: {error.strerror or error}"))
         progress.tick(number, seed_path, report)
     return report
 
 
 def _ingest_seed(seed_path: Path, content_dir: Path, gazetteer: Gazetteer, known: dict[str, Path], done: set[str],
                  report: IngestReport, progress: _Progress, number: int, *, force: bool, around: dt.date | None) -> None:
+    src_path = shown_path(seed_path)
+    size = seed_path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise ContentError(src_path, None, f"the file is {size / 2**20:.0f} MB, more than the {MAX_SEED_BYTES // 2**20} MB "
+                                           "a seed may hold; split it into smaller files")
+    if size >= BIG_SEED_BYTES:
+        log.info("ingest: seed %d of %d (%s): %.1f MB, reading it", number, progress.seeds, seed_path.name, size / 2**20)
     data = seed_path.read_bytes()
-    if len(data) >= BIG_SEED_BYTES:
-        log.info("ingest: seed %d of %d (%s): %.1f MB, splitting it into articles", number, progress.seeds,
-                 seed_path.name, len(data) / 2**20)
-    text = decode_text(data, str(seed_path))
+    text = decode_text(data, src_path)
     seed_sha256 = hashlib.sha256(data).hexdigest()
     del data
     articles = split_articles(text)
@@ -332,6 +368,12 @@ def _ingest_seed(seed_path: Path, content_dir: Path, gazetteer: Gazetteer, known
         # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
         page_path = known.get(fingerprint) or content_dir / f"{meta['slug']}.md"
         page = render_page(meta, article).encode("utf-8")
+        if len(page) > MAX_PAGE_BYTES:
+            report.errors.append(ContentError(src_path, article.first_line, (
+                f"the article on lines {article.first_line}-{article.last_line} would make a page of "
+                f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
+                "split it in the seed (a headline, a blank line, then its paragraphs)")))
+            continue
         if force and page_path.exists():
             previous = page_path.read_bytes()
             if previous == page:

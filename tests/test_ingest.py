@@ -455,3 +455,54 @@ def test_a_broken_gazetteer_is_reported_and_the_seeds_still_ingested(tmp_path):
     report = ingest_seeds(seeds, content)
     assert len(report.written) == 2
     assert len(report.errors) == 1 and str(report.errors[0]).startswith(str(content / "_data" / "entities.yaml"))
+
+
+# Limits and leftovers
+
+def test_an_article_too_big_for_the_build_is_reported_with_its_lines_and_the_rest_ingested(tmp_path, monkeypatch):
+    from dossier import load
+
+    assert ingest.MAX_PAGE_BYTES <= load.MAX_PAGE_BYTES  # never write a page the build refuses
+    monkeypatch.setattr(ingest, "MAX_PAGE_BYTES", 20_000)
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    write_seed(seeds, "a.txt", SEED_TEXT + f"\n\nعنوان خبر طويل جدا\n\n{'جملة طويلة. ' * 3000}\n")
+    report = ingest_seeds(seeds, content)
+    assert len(report.written) == 2
+    assert [str(e) for e in report.errors] == [
+        f"{seeds / 'a.txt'}:29: the article on lines 29-31 would make a page of 0.1 MB, more than the 0 MB the build "
+        "accepts; split it in the seed (a headline, a blank line, then its paragraphs)"]
+
+
+def test_a_seed_too_big_to_hold_is_refused_unread(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_SEED_BYTES", 1000)
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    write_seed(seeds, "big.txt", SEED_TEXT)
+    write_seed(seeds, "small.txt", f"{QAMISHLI}\n\nنص قصير.")
+    report = ingest_seeds(seeds, content)
+    assert len(report.written) == 1
+    assert [e.message for e in report.errors] == ["the file is 0 MB, more than the 0 MB a seed may hold; split it into smaller files"]
+
+
+def test_a_file_name_with_a_newline_is_shown_on_one_line(tmp_path):
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "bad\nname\t.txt", "")
+    report = ingest_seeds(seeds, tmp_path / "content")
+    assert [str(e) for e in report.errors] == [f"{seeds}/bad\\nname\\t.txt: the file is empty; skipped"]
+    assert ingest.shown_path(Path("seeds/خبر عاجل.txt")) == "seeds/خبر عاجل.txt"
+
+
+def test_temporary_files_left_by_a_killed_ingest_are_removed_once_stale(tmp_path):
+    import os
+
+    content = tmp_path / "content"
+    stale = [content / ".tmp-abc.md", content / "_backup" / ".tmp-def.md", content / "2019" / ".tmp-ghi.md"]
+    fresh = content / ".tmp-jkl.md"
+    kept = [content / "page.md", content / ".notes.md", content / "_backup" / "page.1.md"]
+    for path in stale + [fresh] + kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half a pa", encoding="utf-8")
+    for path in stale + kept:
+        os.utime(path, (0, 0))
+    assert ingest.remove_stale_temporaries(content) == 3
+    assert not any(p.exists() for p in stale)
+    assert fresh.exists() and all(p.exists() for p in kept)
