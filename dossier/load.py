@@ -1,13 +1,14 @@
 """content/*.md -> Page: split front matter, check it against the schema, convert Markdown once."""
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
+import secrets
 import time
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import urlsplit
 
 import markdown
 import yaml
@@ -16,7 +17,8 @@ from markdown.treeprocessors import Treeprocessor
 from .dates import PRECISIONS, PartialDate, parse_partial_date
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, load_gazetteer
-from .pages import Event, Page, Settings
+from .arabic import term_slug
+from .pages import Event, Page, Settings, usable_slug
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,14 @@ DIRECTIONS = ("rtl", "ltr", "auto")
 KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
               "date_evidence", "events", "updated", *KINDS}
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+CONTROLS_AND_SPACES = re.compile(r"[\x00-\x20\x7f]+")
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+INLINE_CHARS = re.compile(r"[\\`*_\[<&!]")
+INLINE_WORK_LIMIT = 20_000_000  # markup characters times paragraph length, summed over a page (see set_aside_costly_blocks)
+BRACKET_COST = 20  # a character scanned for a ']' costs a Python step, not a copy in C
+BRACKETS = re.compile(r"[\[\]]")
+ASIDE_TOKEN = re.compile(r"DOSSIERASIDE[0-9a-f]{16}Z")
 
 
 class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -36,10 +45,12 @@ class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+CHECKED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "binary")}
 
 
-def _refuse_aliases(node: yaml.Node) -> None:
-    """Refuse a node used twice (an alias, *name): no "billion laughs" expansion from front matter."""
+def _check_nodes(node: yaml.Node, loader: yaml.BaseLoader) -> None:
+    """Refuse a node used twice (an alias, *name: no "billion laughs" expansion), and a tagged value
+    its tag cannot hold (``!!int abc``), each at its own line, before anything is built."""
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -47,6 +58,13 @@ def _refuse_aliases(node: yaml.Node) -> None:
         if id(current) in seen:
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", current.start_mark)
         seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode) and current.tag in CHECKED_TAGS:
+            try:
+                loader.yaml_constructors[current.tag](loader, current)
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{current.value!r:.40} is not a valid {current.tag.rsplit(':', 1)[-1]}",
+                    current.start_mark) from None
         if isinstance(current, yaml.MappingNode):
             stack.extend(n for pair in current.value for n in pair)
         elif isinstance(current, yaml.SequenceNode):
@@ -54,14 +72,22 @@ def _refuse_aliases(node: yaml.Node) -> None:
 
 
 class _SafeLinks(Treeprocessor):
-    """Drop links and images whose URL would run code (javascript:, data:, …)."""
+    """Drop links and images whose URL would run code (javascript:, data:, …), however it is spelled."""
 
     def run(self, root):
         for element in root.iter():
             for attribute in ("href", "src"):
                 url = element.get(attribute)
-                if url is not None and urlsplit(url.strip()).scheme.lower() not in SAFE_SCHEMES:
+                if url is not None and url_scheme(url) not in SAFE_SCHEMES:
                     element.set(attribute, "#")
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see: after decoding character references and dropping the controls and
+    spaces it ignores («&#106;avascript:», «java&#09;script:» are javascript:). Never raises."""
+    seen = CONTROLS_AND_SPACES.sub("", html.unescape(url))
+    match = SCHEME.match(seen)
+    return match.group(1).lower() if match else ""
 
 
 def make_markdown(inline: bool = True) -> markdown.Markdown:
@@ -73,6 +99,49 @@ def make_markdown(inline: bool = True) -> markdown.Markdown:
     if not inline:
         converter.treeprocessors.deregister("inline")
     return converter
+
+
+def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
+    """Take out the paragraphs Python-Markdown would take minutes over, leaving a token in their place.
+
+    Its inline pass is quadratic in the markup characters of a paragraph (each match rebuilds the
+    text; each '[' is scanned to the paragraph's end): 2,000 '[' took 1.6 s, 200,000 took minutes.
+    A paragraph past these bounds is shown as written, escaped, without Markdown.
+    """
+    blocks = text.split("\n\n")
+    costs = [(_bracket_scan(block) * BRACKET_COST + len(INLINE_CHARS.findall(block)) * len(block), n)
+             for n, block in enumerate(blocks)]
+    if sum(cost for cost, _ in costs) <= INLINE_WORK_LIMIT:
+        return text, {}
+    aside: dict[str, str] = {}
+    total = sum(cost for cost, _ in costs)
+    for cost, number in sorted(costs, reverse=True):
+        if total <= INLINE_WORK_LIMIT:
+            break
+        token = f"DOSSIERASIDE{secrets.token_hex(8)}Z"
+        aside[token], blocks[number] = blocks[number], token
+        total -= cost
+    return "\n\n".join(blocks), aside
+
+
+def _bracket_scan(block: str) -> int:
+    """How far Python-Markdown reads looking for the ']' of each '[': to its match, or to the paragraph's end."""
+    if "[" not in block:
+        return 0
+    scanned, opened = 0, []
+    for bracket in BRACKETS.finditer(block):
+        if bracket.group() == "[":
+            opened.append(bracket.start())
+        elif opened:
+            scanned += bracket.start() - opened.pop()
+    return scanned + sum(len(block) - start for start in opened)
+
+
+def put_back_costly_blocks(html_text: str, aside: dict[str, str]) -> str:
+    if not aside:
+        return html_text
+    return ASIDE_TOKEN.sub(lambda m: html.escape(aside[m.group()], quote=False).replace("\n", "<br>\n")
+                           if m.group() in aside else m.group(), html_text)
 
 
 class MarkdownConverter:
@@ -91,10 +160,11 @@ class MarkdownConverter:
 
     def convert(self, text: str) -> str:
         started = time.perf_counter()
+        text, aside = set_aside_costly_blocks(text)
         converter = self.full if self.INLINE_MARKUP.search(text) else self.plain
         converter.reset()
         try:
-            return converter.convert(text)
+            return put_back_costly_blocks(converter.convert(text), aside)
         finally:
             self.seconds += time.perf_counter() - started
 
@@ -117,7 +187,7 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
         node = loader.get_single_node()
         if node is None:
             return None, None
-        _refuse_aliases(node)
+        _check_nodes(node, loader)
         return loader.construct_document(node), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -126,7 +196,7 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
         line = mark.line + first_line if mark else first_line
         hint = " (quote values containing ': ' or ' #')" if "mapping values" in str(error.problem) else ""
         raise ContentError(src_path, line, f"{error.problem or error.context}{hint}") from None
-    except (yaml.YAMLError, RecursionError) as error:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
         raise ContentError(src_path, first_line, f"not valid YAML: {' '.join(str(error).split())[:200]}") from None
     finally:
         loader.dispose()
@@ -156,8 +226,8 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
     if not isinstance(title, str) or not title.strip():
         error("title", "a 'title' is required" if title is None else f"'title' must be text, got {title!r:.40}")
     slug = meta.get("slug")
-    if slug is not None and not (isinstance(slug, str) and SLUG.match(slug)):
-        error("slug", f"'slug' must be lowercase ASCII letters, digits and '-', got {slug!r:.40}")
+    if slug is not None and not (isinstance(slug, str) and SLUG.match(slug) and usable_slug(slug)):
+        error("slug", f"'slug' must be lowercase ASCII letters, digits and '-', and not a reserved name, got {slug!r:.40}")
     if meta.get("date") is not None:
         try:
             parse_partial_date(meta["date"])
@@ -177,6 +247,11 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
         value = meta.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
             error(key, f"'{key}' must be a list of names, got {value!r:.40}")
+        elif value:
+            for name in value:
+                if not usable_slug(term_slug(name)):
+                    error(key, f"the name {name!r:.40} cannot make a page address (it needs letters or digits, "
+                               f"and not a reserved name such as CON)")
     for key in ("provenance", "date_evidence"):
         if meta.get(key) is not None and not isinstance(meta[key], dict):
             error(key, f"'{key}' must be a mapping, got {meta[key]!r:.40}")
@@ -207,6 +282,9 @@ def parse_event(item: object, src_path: str, line: int | None, article: str | No
         value = item.get(key) or []
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ContentError(src_path, line, f"event '{key}' must be a list of names, got {value!r:.40}")
+        for name in value:
+            if not usable_slug(term_slug(name)):
+                raise ContentError(src_path, line, f"event '{key}': the name {name!r:.40} cannot make a page address")
         names[key] = tuple(value)
     return Event(date, item["text"].strip(), src_path, line, end, names["places"], names["people"],
                  item.get("article") or article)
@@ -248,7 +326,7 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
             events.append(parse_event(item, src_path, lines.get("events"), slug))
         except ContentError as error:
             errors.append(error)
-    if not errors and not SLUG.match(slug):
+    if not errors and not (SLUG.match(slug) and usable_slug(slug)):
         errors.append(ContentError(src_path, 1, f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)"))
     if errors:
         raise ContentErrors(errors)

@@ -116,6 +116,15 @@ def term_key(name: str) -> str:
     return normalize(name)
 
 
+# File names Windows reserves: a site holding them cannot be copied there.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def usable_slug(slug: str) -> bool:
+    """Whether a slug can be one part of an output path: not empty, not '.' or '..', not a reserved name."""
+    return slug not in ("", ".", "..") and slug.split(".")[0].lower() not in RESERVED_NAMES
+
+
 @dataclass(frozen=True)
 class Output:
     output_path: str  # relative to site/, POSIX separators

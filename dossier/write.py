@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 from .errors import ContentError
-from .pages import Output
+from .pages import RESERVED_NAMES, Output
 
-RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
@@ -31,10 +30,16 @@ def staging_dir(site_dir: Path) -> Path:
 
 def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None) -> list[str]:
     """Make site/ hold exactly these outputs; return the output paths whose bytes changed (see Staging)."""
+    for output in outputs:
+        check_output_path(output.output_path)  # before anything is written, even beside the site
     staging = Staging(site_dir)
     previous = previous or {}
-    changed = [o.output_path for o in outputs if staging.put(o.output_path, o.data, previous.get(o.output_path))]
-    return staging.finish({o.output_path for o in outputs}, changed, extra)
+    try:
+        changed = [o.output_path for o in outputs if staging.put(o.output_path, o.data, previous.get(o.output_path))]
+        return staging.finish({o.output_path for o in outputs}, changed, extra)
+    except BaseException:
+        staging.discard()
+        raise
 
 
 class Staging:
@@ -58,12 +63,15 @@ class Staging:
         """Put one output in the next site; return whether its bytes differ from the live site's."""
         check_output_path(output_path)
         target = self.path / output_path
-        if output_path in self.existing:
-            if previous is data or _same_bytes(target, data):
-                return False
-            _replace_file(target, data)  # the old file is shared with the live site: never write into it
-        else:
-            _write_new_file(str(target), data, self._made_dirs)
+        try:
+            if output_path in self.existing:
+                if previous is data or _same_bytes(target, data):
+                    return False
+                _replace_file(target, data)  # the old file is shared with the live site: never write into it
+            else:
+                _write_new_file(str(target), data, self._made_dirs)
+        except OSError as error:
+            raise ContentError(output_path, None, f"could not be written: {error.strerror or error}") from None
         return True
 
     def finish(self, wanted: set[str], changed: list[str], extra=None) -> list[str]:
@@ -104,7 +112,10 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
         target = site_dir / output_path
         if output_path in existing and _same_bytes(target, data):
             continue
-        _replace_file(target, data)
+        try:
+            _replace_file(target, data)
+        except OSError as error:
+            raise ContentError(output_path, None, f"could not be written: {error.strerror or error}") from None
         changed.append(output_path)
     removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
     for output_path in removed:

@@ -87,3 +87,25 @@ def test_workers_writing_into_staging_build_the_same_site(tmp_path, monkeypatch)
     second = Builder(tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=True).build()
     assert "articles/2019-a/index.html" in second.changed and "static/style.css" not in second.changed
     assert site_files(tmp_path / "site") == site_files(tmp_path / "held")
+
+
+@pytest.mark.parametrize("body", ["[" * 200_000, ("[" * 150 + "\n\n") * 20_000, "*[" * 100_000, "**a" * 100_000,
+                                  "\\[" * 100_000, "<" * 200_000 + "<script>"],
+                         ids=["brackets", "many-bracket-paragraphs", "emphasis-brackets", "strong", "escapes", "angles"])
+def test_paragraphs_markdown_would_take_minutes_over_are_shown_as_written(body):
+    """Python-Markdown's inline pass is quadratic in a paragraph's markup: these took minutes before."""
+    import time
+
+    started = time.perf_counter()
+    html = MarkdownConverter().convert(body)
+    assert time.perf_counter() - started < 20
+    assert "<script>" not in html and "DOSSIERASIDE" not in html
+    assert html.count("[") + html.count("&lt;") >= body.count("[") // 2 + body.count("<") // 2
+
+
+def test_ordinary_paragraphs_with_links_are_not_set_aside():
+    from dossier.load import set_aside_costly_blocks
+
+    body = "\n\n".join("نص [رابط](https://example.org/x) و*تأكيد* " * 30 for _ in range(50))
+    assert set_aside_costly_blocks(body) == (body, {})
+    assert MarkdownConverter().convert(body).count("<a href") == 1500
