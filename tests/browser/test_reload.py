@@ -36,10 +36,11 @@ def preview(tmp_path):
     root = make_site(tmp_path, {**TINY_SITE, ARTICLE: article_text("النص الأول للمقال.")})
     (root / "seeds").mkdir()
     port = free_port()
+    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port), "--content", str(root / "content"),
          "--seeds", str(root / "seeds"), "--out", str(root / "site")],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -58,25 +59,32 @@ def preview(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
+        print((tmp_path / "serve.log").read_text(encoding="utf-8")[-3000:])  # shown when a test fails
 
 
-def save(root, text: str) -> None:
-    (root / ARTICLE).write_text(text, encoding="utf-8")
-
-
-def mark_and_wait(browser_page, condition: str) -> None:
-    """Mark the open page, wait for the condition, and check the page came back on its own (the mark is gone)."""
+def save_and_wait(browser_page, root, text: str, condition: str) -> None:
+    """Mark the open page, save the article, and wait until a page without the mark (so the browser reloaded it
+    by itself) meets the condition; it may take more than one reload, a save being seen half-written first."""
     browser_page.wait_for_function(CONNECTED, timeout=WAIT_MS)
-    browser_page.evaluate("window.__stillTheSamePage = true")
+    browser_page.evaluate("window.__stillTheSamePage = true")  # before the save, or a quick reload would be missed
+    (root / ARTICLE).write_text(text, encoding="utf-8")  # in place, as many editors save
     browser_page.wait_for_function(f"() => window.__stillTheSamePage === undefined && ({condition})", timeout=WAIT_MS)
+
+
+def main_shows(text: str) -> str:
+    return f"document.querySelector('main').innerText.includes({text!r})"
+
+
+BANNER = "document.getElementById('dossier-build-errors')"
 
 
 def test_an_open_page_reloads_by_itself_after_an_edit(open_page, preview):
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
     assert "النص الأول للمقال." in browser_page.inner_text("main")
-    save(root, article_text("نص جديد كتبه المحرر للتو."))
-    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('نص جديد كتبه المحرر للتو.')")
+    save_and_wait(browser_page, root, article_text("نص جديد كتبه المحرر للتو."),
+                  f"!{BANNER} && {main_shows('نص جديد كتبه المحرر للتو.')}")
     assert "النص الأول للمقال." not in browser_page.inner_text("main")
     assert visit.console_errors == []
 
@@ -84,17 +92,13 @@ def test_an_open_page_reloads_by_itself_after_an_edit(open_page, preview):
 def test_broken_front_matter_shows_the_banner_in_the_open_page_and_the_fix_removes_it(open_page, preview):
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
-    save(root, "---\ntitle: الفصل: الأول\n---\nنص.\n")
-    mark_and_wait(browser_page, "!!document.getElementById('dossier-build-errors')")
+    save_and_wait(browser_page, root, "---\ntitle: الفصل: الأول\n---\nنص.\n",
+                  f"!!{BANNER} && {BANNER}.innerText.includes('2019-a.md:2:')")
     banner = browser_page.locator("#dossier-build-errors")
-    assert banner.is_visible()
-    assert "2019-a.md:2:" in banner.inner_text() and "mapping values" in banner.inner_text()
+    assert banner.is_visible() and "mapping values" in banner.inner_text()
     assert "النص الأول للمقال." in browser_page.inner_text("main")  # the last good site, under the banner
-    top = browser_page.evaluate("document.getElementById('dossier-build-errors').getBoundingClientRect().top")
-    assert top <= 1
-    save(root, article_text("نص مصحح بعد الخطأ."))
-    mark_and_wait(browser_page, "!document.getElementById('dossier-build-errors') && "
-                                "document.querySelector('main').innerText.includes('نص مصحح بعد الخطأ.')")
+    assert browser_page.evaluate(f"{BANNER}.getBoundingClientRect().top") <= 1
+    save_and_wait(browser_page, root, article_text("نص مصحح بعد الخطأ."), f"!{BANNER} && {main_shows('نص مصحح بعد الخطأ.')}")
     assert visit.console_errors == []
 
 
@@ -102,8 +106,6 @@ def test_a_second_edit_right_after_the_first_reloads_the_page_again(open_page, p
     """livereload on its own ignores a reload within 3 s of the last: a quick second save would stay unseen."""
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
-    save(root, article_text("التعديل الأول."))
-    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('التعديل الأول.')")
-    save(root, article_text("التعديل الثاني بعد لحظة."))
-    mark_and_wait(browser_page, "document.querySelector('main').innerText.includes('التعديل الثاني بعد لحظة.')")
+    save_and_wait(browser_page, root, article_text("التعديل الأول."), main_shows("التعديل الأول."))
+    save_and_wait(browser_page, root, article_text("التعديل الثاني بعد لحظة."), main_shows("التعديل الثاني بعد لحظة."))
     assert visit.console_errors == []
