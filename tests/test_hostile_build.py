@@ -87,7 +87,7 @@ SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), hostil
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(hostile_text(max_size=6), st.integers()), inner, max_size=4)),
     max_leaves=10)
-NAMES = st.lists(hostile_text(1, 30), max_size=4)
+NAMES = st.lists(st.one_of(hostile_text(1, 30), hostile_text(100, 300)), max_size=4)  # long ones: too long for a file name
 EVENT = st.one_of(VALUES, st.fixed_dictionaries({"date": DATES, "text": st.one_of(hostile_text(max_size=40), VALUES)}, optional={
     "end": DATES, "precision": st.one_of(st.sampled_from(["day", "month", "year"]), VALUES), "places": NAMES,
     "people": NAMES, "article": st.one_of(st.sampled_from(["../../x", "good", "/etc/passwd"]), VALUES)}))
@@ -176,7 +176,6 @@ class Scratch:
 
     def build(self, data: bytes):
         """Build with these bytes as content/fuzz.md and check the outcome is one of the allowed ones."""
-        assume(not has_malformed_url(data))
         self.page.write_bytes(data)
         self.tick += 1  # a new modification time for every example, so the Builder's cache never mistakes one for another
         os.utime(self.page, ns=(time.time_ns(), 1_000_000_000_000_000_000 + self.tick * 1_000_000))
@@ -192,21 +191,9 @@ class Scratch:
         return result
 
 
-URL_BOUNDARY = re.compile(r"[\s()<>\"']+")
 
 
 STAGING = ".site.staging"
-
-
-def has_malformed_url(data: bytes) -> bool:
-    """Whether the text holds something urlsplit refuses (say http://[a): test_malformed_link_urls_do_not_crash_the_build."""
-    for candidate in URL_BOUNDARY.split(data.decode("utf-8", "replace")):
-        if ":" in candidate or "/" in candidate:
-            try:
-                urlsplit(candidate)
-            except ValueError:
-                return True
-    return False
 
 
 def check_outcome(result, root: Path, data: bytes = b"") -> None:
@@ -216,11 +203,8 @@ def check_outcome(result, root: Path, data: bytes = b"") -> None:
         assert error.src_path and "\n" not in str(error), repr(str(error))
         if error.src_path.endswith("fuzz.md") and error.line is not None:
             assert 1 <= error.line <= data.count(b"\n") + 2, str(error)
-    # .site.staging is the builder's own folder beside site/; one left after a refused build is
-    # test_a_refused_build_leaves_no_staging_folder_behind.
-    assert {p.name for p in root.iterdir()} <= {"content", "site", "dossier.yaml", STAGING}, sorted(p.name for p in root.iterdir())
-    if (root / STAGING).exists():
-        assert not any(p.is_symlink() for p in (root / STAGING).rglob("*"))
+    # Nothing beside site/ either: the staging folder a build assembles the next site in is gone after it.
+    assert {p.name for p in root.iterdir()} <= {"content", "site", "dossier.yaml"}, sorted(p.name for p in root.iterdir())
     if not result.errors:
         assert (root / "site/index.html").is_file() and (root / "site/.dossier-site").is_file()
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < MEMORY_LIMIT_KB
@@ -233,20 +217,6 @@ def scratch(tmp_path_factory) -> Scratch:
 
 def dump(front: dict, body: str = "نص.") -> bytes:
     return ("---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body + "\n").encode("utf-8")
-
-
-def entity_names(front: dict) -> list[str]:
-    names = [n for kind in ("places", "people", "organizations", "sources") if isinstance(front.get(kind), list)
-             for n in front[kind]]
-    for event in front["events"] if isinstance(front.get("events"), list) else ():
-        if isinstance(event, dict):
-            names += [n for key in ("places", "people") if isinstance(event.get(key), list) for n in event[key]]
-    return [n for n in names if isinstance(n, str)]
-
-
-def short_slugs(front: dict) -> bool:
-    """Entity names whose URL slug fits in a file name: longer ones are test_long_entity_name_is_an_error_not_a_crash."""
-    return all(len(term_slug(name).encode("utf-8")) < 200 for name in entity_names(front))
 
 
 # Properties -----------------------------------------------------------------------------------------------------
@@ -271,7 +241,6 @@ def test_random_unicode_as_a_page(scratch, text):
 @FUZZ
 @given(front=st.one_of(FRONT_MATTER, USABLE_FRONT_MATTER), body=hostile_text(max_size=200))
 def test_random_front_matter_values(scratch, front, body):
-    assume(short_slugs(front))
     scratch.build(dump(front, body))
 
 
@@ -312,7 +281,6 @@ def test_random_markup_in_every_field_stays_text(scratch, title, summary, names,
     # Copies of the list: YAML would write one object used twice as an anchor and an alias, which pages may not hold.
     front = {"title": title, "date": "2019-11-14", "summary": summary, "places": list(names), "sources": names[:1],
              "events": [{"date": "2019-11-12", "text": title, "places": list(names)}]}
-    assume(short_slugs(front))
     result = scratch.build(dump(front, body))
     if result.errors:
         return  # e.g. two names with one slug, or a reserved name: refused, which is allowed
@@ -368,9 +336,11 @@ class Scan(HTMLParser):
 
 
 def url_scheme(url: str) -> str:
-    """The scheme a browser would see: it drops ASCII whitespace and control characters first."""
-    cleaned = re.sub(r"[\x00-\x20\x7f]", "", url)
-    return urlsplit(cleaned).scheme.lower() if ":" in cleaned.split("/")[0] else ""
+    """The scheme a browser would see (the parser has decoded references): leading and trailing controls and
+    spaces dropped, tabs and newlines removed anywhere, then letters, digits, '+', '-', '.' up to a ':'."""
+    cleaned = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    return match.group(1).lower() if match else ""
 
 
 def check_markup(text: str, where: str = "") -> Scan:
@@ -503,7 +473,6 @@ def build_page(tmp_path: Path, text: str, name: str = "x.md", extra: dict | None
     return result, root
 
 
-@pytest.mark.xfail(strict=True, reason="load.py _SafeLinks checks the URL before entity decoding: &#106;avascript: stays live")
 @pytest.mark.parametrize("url", ["&#106;avascript:alert(1)", "&#x6A;avascript:alert(1)", "java&#09;script:alert(1)",
                                  "javascript&colon;alert(1)"])
 def test_entity_encoded_script_links_are_neutralised(tmp_path, url):
@@ -512,8 +481,6 @@ def test_entity_encoded_script_links_are_neutralised(tmp_path, url):
     check_markup((root / "site/articles/x/index.html").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(strict=True, reason="load.py _SafeLinks calls urlsplit unguarded: 'Invalid IPv6 URL' (a ValueError) "
-                                       "escapes the build for a 15-byte link")
 @pytest.mark.parametrize("body", ["[x](http://[a)", "[x](http://a]b)", "<http://[x>", "[x]: http://[::1\n\n[x]", "[x](//[)",
                                   "[x](http://a\uff03b@c)", '[h](http://a" x) ![i" y](http://[a)'])
 def test_malformed_link_urls_do_not_crash_the_build(tmp_path, body):
@@ -586,8 +553,6 @@ def test_a_symlink_planted_in_site_is_never_followed(tmp_path):
     assert "عنوان آخر" in (site / "articles/x/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="write.Staging creates .site.staging before checking output paths, and a refused "
-                                       "build does not remove it (the next build does)")
 @pytest.mark.parametrize("text", [page("عنوان", "2019-11-13", places=["CON"]), page("عنوان", "2019-11-13", slug="con")],
                          ids=["reserved-entity-name", "reserved-slug"])
 def test_a_refused_build_leaves_no_staging_folder_behind(tmp_path, text):
@@ -595,8 +560,6 @@ def test_a_refused_build_leaves_no_staging_folder_behind(tmp_path, text):
     assert result.errors and not (root / STAGING).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="arabic.term_slug has no length bound: a long entity name makes an OSError "
-                                       "(file name too long) escape the build and leaves .site.staging behind")
 @pytest.mark.parametrize("name", ["ب" * 200, "x" * 300, "\ufdfa" * 12], ids=["arabic-200", "latin-300", "ligatures-12"])
 def test_long_entity_name_is_an_error_not_a_crash(tmp_path, name):
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", places=[name])})
@@ -604,8 +567,6 @@ def test_long_entity_name_is_an_error_not_a_crash(tmp_path, name):
     check_outcome(result, root)
 
 
-@pytest.mark.xfail(strict=True, reason="names with no letters left for a slug, and reserved names (con, aux…), are "
-                                       "reported at the output path (places//index.html), not at the page and line")
 @pytest.mark.parametrize("text", [page("عنوان", "2019-11-13", places=["؟"]), page("عنوان", "2019-11-13", people=["\u200b"]),
                                   page("عنوان", "2019-11-13", places=["CON"]), page("عنوان", "2019-11-13", slug="con"),
                                   page("عنوان", "2019-11-13", events=[{"date": "2019", "text": "x", "places": [".."]}])],
@@ -617,8 +578,6 @@ def test_unusable_names_are_reported_at_their_page_and_line(tmp_path, text):
         [str(e) for e in result.errors]
 
 
-@pytest.mark.xfail(strict=True, reason="errors.ContentError.__str__ prints src_path raw: a file name with a newline "
-                                       "splits the one-line message")
 def test_an_error_about_a_file_name_with_a_newline_stays_on_one_line(tmp_path):
     result, root = build_page(tmp_path, page("عنوان", "2019-11-13"), name="a\nb.md")
     assert result.errors and all("\n" not in str(e) for e in result.errors), [str(e) for e in result.errors]
@@ -644,8 +603,6 @@ def test_yaml_tags_never_construct_objects(tmp_path, tagged):
         assert result.errors
 
 
-@pytest.mark.xfail(strict=True, reason="load.parse_yaml catches YAML errors only: the int/float/bool constructors of an "
-                                       "explicit tag raise ValueError, KeyError or IndexError, which escape the build")
 @pytest.mark.parametrize("tagged", ["!!int abc", "!!int 0x", "!!int 0o9", "!!int ''", "!!int :1:2", "!!float abc",
                                     "!!float ''", "!!bool maybe"])
 def test_explicit_tags_with_impossible_values_are_errors(tmp_path, tagged):
@@ -694,8 +651,6 @@ def run_limited(args: list[str], cwd: Path, memory_bytes: int = 400 << 20, timeo
                           timeout=timeout, preexec_fn=limit, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-@pytest.mark.xfail(strict=True, reason="gazetteer.load_gazetteer uses yaml.safe_load, which expands aliases, then formats "
-                                       "the whole structure into its message: MemoryError")
 def test_billion_laughs_in_the_gazetteer_is_refused_without_expanding(tmp_path):
     levels = ["&a [x,x,x,x,x,x,x,x,x]"] + [f"&{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
     root = make_site(tmp_path, {**TINY_SITE, "content/_data/entities.yaml": "places:\n  - [" + ", ".join(levels) + "]\n"})
@@ -760,10 +715,11 @@ FAST_SHAPES = {
     "deep list": "".join("  " * i + "- a\n" for i in range(250)), "list items": fill("- a\n"), "numbered": fill("1. a\n"),
     "emphasis run": fill("*"), "nested emphasis": fill("***a"), "long line": fill("a"), "bidi and zero width": fill("\u202e\u200b"),
     "headers": fill("# a\n"), "code fences": fill("```\n"), "tables": fill("| a |\n"), "references": fill("[a]: /b\n"),
+    "unclosed brackets before text": "[" * 1000 + " " + fill("a b "), "open links": fill("[a]("),
+    "nested brackets": fill("[", PAGE_SIZE // 2) + "a" + fill("]", PAGE_SIZE // 2) + "(x)",
     "unclosed angle": fill("<"), "entities": fill("&#"), "escapes": fill("\\"), "backticks": fill("`"),
 }
-SLOW_SHAPES = {"setext '=' underlines": fill("a\n=\n"), "setext '-' underlines": fill("a\n-\n"), "rules": fill("- - -\n"),
-               "nested brackets": fill("[", PAGE_SIZE // 2) + "a" + fill("]", PAGE_SIZE // 2) + "(x)", "open links": fill("[a](")}
+SLOW_SHAPES = {"setext '=' underlines": fill("a\n=\n"), "setext '-' underlines": fill("a\n-\n"), "rules": fill("- - -\n")}
 
 
 @pytest.mark.parametrize("shape", FAST_SHAPES)
@@ -776,8 +732,8 @@ def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
     assert time.perf_counter() - started < MARKDOWN_SECONDS
 
 
-@pytest.mark.xfail(strict=True, raises=Hang, reason="Python-Markdown is quadratic or worse on these shapes (64 KB: 10 s "
-                                                    "to minutes); load.py does not bound them before converting")
+@pytest.mark.xfail(strict=True, raises=Hang, reason="Python-Markdown is quadratic on a paragraph of setext underlines or "
+                                                    "rules (64 KB: 10 to 30 s); load.py does not bound them")
 def test_markdown_that_python_markdown_chokes_on_is_bounded(tmp_path):
     for number, (shape, body) in enumerate(SLOW_SHAPES.items()):
         root = make_site(tmp_path / str(number), {"content/x.md": page("عنوان", "2019-11-13", body=body)})
@@ -814,9 +770,9 @@ def test_cli_reports_every_hostile_file_on_one_line_without_a_traceback(tmp_path
     assert not (root / "site").exists()  # a failed build writes nothing
 
 
-def test_cli_reports_an_unexpected_failure_in_one_line(tmp_path):
-    """Whatever escapes the project's own checks still ends as one line and exit 1 (here: a long entity name)."""
+def test_cli_reports_a_name_too_long_for_a_file_in_one_line(tmp_path):
     root = make_site(tmp_path, {"content/x.md": page("عنوان", "2019-11-13", places=["ب" * 200])})
     result = run_cli("build", "--content", "content", "--out", "site", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len([l for l in result.stderr.splitlines() if l.strip()]) <= 2, result.stderr
+    assert not (root / "site").exists() and not (root / STAGING).exists()
