@@ -36,6 +36,8 @@ def parse_partial_date(value: object) -> PartialDate:
         return PartialDate(value.date())
     if isinstance(value, dt.date):
         return PartialDate(value)
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)")
     if isinstance(value, int) and 1 <= value <= 9999:
         return PartialDate(dt.date(value, 1, 1), "year")
     match = ISO_DATE.match(str(value).strip())

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from types import MappingProxyType
 
+import babel
 import markdown
 import yaml
 from markdown.treeprocessors import Treeprocessor
@@ -38,6 +39,7 @@ INLINE_WORK_LIMIT = 20_000_000  # markup characters times paragraph length, summ
 BRACKET_COST = 20  # a character scanned for a ']' costs a Python step, not a copy in C
 BRACKETS = re.compile(r"[\[\]]")
 ASIDE_TOKEN = re.compile(r"DOSSIERASIDE[0-9a-f]{16}Z")
+UNDERLINE_OR_RULE = re.compile(r"^ {0,3}(?:=+|-+|(?:[-*_] *){3,})[ \t]*$", re.MULTILINE)
 
 
 class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -105,12 +107,13 @@ def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
     """Take out the paragraphs Python-Markdown would take minutes over, leaving a token in their place.
 
     Its inline pass is quadratic in the markup characters of a paragraph (each match rebuilds the
-    text; each '[' is scanned to the paragraph's end): 2,000 '[' took 1.6 s, 200,000 took minutes.
+    text; each '[' is scanned to the paragraph's end): 2,000 '[' took 1.6 s, 200,000 took minutes;
+    its block pass, in the setext underlines and rules of one (4,000 'a/=' lines: 2.3 s).
     A paragraph past these bounds is shown as written, escaped, without Markdown.
     """
     blocks = text.split("\n\n")
-    costs = [(_bracket_scan(block) * BRACKET_COST + len(INLINE_CHARS.findall(block)) * len(block), n)
-             for n, block in enumerate(blocks)]
+    costs = [((_bracket_scan(block) * BRACKET_COST + len(INLINE_CHARS.findall(block))
+               + len(UNDERLINE_OR_RULE.findall(block))) * len(block), n) for n, block in enumerate(blocks)]
     if sum(cost for cost, _ in costs) <= INLINE_WORK_LIMIT:
         return text, {}
     aside: dict[str, str] = {}
@@ -125,7 +128,8 @@ def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
 
 
 def _bracket_scan(block: str) -> int:
-    """How far Python-Markdown reads looking for the ']' of each '[': to its match, or to the paragraph's end."""
+    """How far Python-Markdown reads looking for the ']' of each '[', in paragraph lengths (to its match, or
+    to the paragraph's end)."""
     if "[" not in block:
         return 0
     scanned, opened = 0, []
@@ -134,7 +138,7 @@ def _bracket_scan(block: str) -> int:
             opened.append(bracket.start())
         elif opened:
             scanned += bracket.start() - opened.pop()
-    return scanned + sum(len(block) - start for start in opened)
+    return (scanned + sum(len(block) - start for start in opened)) // max(len(block), 1)
 
 
 def put_back_costly_blocks(html_text: str, aside: dict[str, str]) -> str:
@@ -255,6 +259,17 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
     for key in ("provenance", "date_evidence"):
         if meta.get(key) is not None and not isinstance(meta[key], dict):
             error(key, f"'{key}' must be a mapping, got {meta[key]!r:.40}")
+    provenance = meta.get("provenance")
+    if isinstance(provenance, dict):
+        lines_value = provenance.get("lines")
+        if not isinstance(provenance.get("seed", ""), str) or not isinstance(provenance.get("sha256", ""), str):
+            error("provenance", "'provenance' seed and sha256 must be text")
+        if lines_value is not None and not (isinstance(lines_value, list) and all(
+                isinstance(n, int) and not isinstance(n, bool) for n in lines_value)):
+            error("provenance", f"'provenance' lines must be a list of line numbers, got {lines_value!r:.40}")
+    evidence = meta.get("date_evidence")
+    if isinstance(evidence, dict) and not isinstance(evidence.get("quote", ""), str):
+        error("date_evidence", f"'date_evidence' quote must be text, got {evidence['quote']!r:.40}")
     if meta.get("events") is not None and not isinstance(meta["events"], list):
         error("events", f"'events' must be a list of events, got {meta['events']!r:.40}")
     return errors
@@ -411,15 +426,31 @@ def load_settings(path: Path) -> Settings:
         data, lines = parse_front_matter(path.read_text(encoding="utf-8"), src_path, first_line=1)
     except ContentError as error:
         raise ContentErrors([error]) from None
+    except UnicodeDecodeError:
+        raise ContentErrors([ContentError(src_path, None, "the settings file is not UTF-8 text; save it as UTF-8")]) from None
     known = Settings.__dataclass_fields__
     errors = [ContentError(src_path, lines.get(k), f"unknown setting {k!r}; known: {', '.join(known)}")
               for k in data if k not in known]
+    defaults = Settings()
     for key, value in data.items():
-        if key in known and not isinstance(value, type(getattr(Settings(), key))):
+        expected = type(getattr(defaults, key)) if key in known else None
+        if expected and (not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)):
             errors.append(ContentError(src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"))
+    if type(data.get("per_page")) is int and data["per_page"] < 1:
+        errors.append(ContentError(src_path, lines.get("per_page"), f"'per_page' must be 1 or more, got {data['per_page']}"))
+    if isinstance(data.get("locale"), str) and not known_locale(data["locale"]):
+        errors.append(ContentError(src_path, lines.get("locale"), f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)"))
     if errors:
         raise ContentErrors(errors)
     return Settings(**data)
+
+
+def known_locale(name: str) -> bool:
+    try:
+        babel.Locale.parse(name)
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return False
+    return True
 
 
 def load_pages(content_dir: Path) -> tuple[list[Page], list[Event]]:
