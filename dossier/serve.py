@@ -14,13 +14,13 @@ from urllib.parse import quote, unquote
 
 from .builder import Builder
 from .errors import ContentError
-from .ingest import ingest_seeds
+from .ingest import IngestReport, ingest_seeds
 from .search import SEARCH_DIR, reindex_in_place
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 200
-QUIET_SECONDS = 0.15  # a burst of saves is over when nothing changed for this long
+POLL_MS = 100
+QUIET_SECONDS = 0.05  # a burst of saves is over when nothing changed for this long
 MAX_SETTLE_SECONDS = 2.0
 PORT_TRIES = 20
 BANNER_ID = "dossier-build-errors"
@@ -64,11 +64,19 @@ class Preview:
         self.rebuilds = 0
         self.search = SearchIndexer(builder.site_dir)
         self.reload_wanted = threading.Event()
+        self.seed_stamps: dict | None = None
+        self.ingest_report = IngestReport()
 
     def build(self) -> bool:
         """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
         started = time.perf_counter()
-        report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
+        seed_stamps = scan([self.seeds_dir])
+        if seed_stamps != self.seed_stamps:  # ingest reads every page to find known articles: only when seeds changed
+            self.ingest_report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
+            self.seed_stamps = seed_stamps
+        else:
+            self.ingest_report = IngestReport(errors=self.ingest_report.errors)
+        report = self.ingest_report
         if report.written:
             # The pages ingest wrote are part of this build. Stamped before the build reads anything, so
             # a save that lands during the build is seen by the next poll, never lost.
