@@ -169,6 +169,7 @@ def summarize(text: str) -> str:
 
 # str.translate, not re.sub: a line of a million marks would otherwise cost a list of a million pieces.
 MARKDOWN_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
+HAS_INLINE = re.compile(r"[\\`*_\[\]<]")  # most lines have none: a quick scan spares them the slow translate
 MARKDOWN_LINE_START = re.compile(r"^([#>+\-])")
 # '=' (a setext underline) and '|' (a table row) have no backslash escape in Markdown: write them as entities.
 MARKDOWN_LINE_START_ENTITY = {"=": "&#61;", "|": "&#124;"}
@@ -185,7 +186,9 @@ def escape_markdown(line: str) -> str:
     if "&" in line:
         line = ENTITY_LIKE.sub("&amp;", line)
     # '<' as &lt;: else <http://…> and <a@b.org> become links and lose their brackets.
-    line = line.strip().translate(MARKDOWN_INLINE)
+    line = line.strip()
+    if HAS_INLINE.search(line):
+        line = line.translate(MARKDOWN_INLINE)
     if line[:1] in MARKDOWN_LINE_START_ENTITY:
         line = MARKDOWN_LINE_START_ENTITY[line[0]] + line[1:]
     line = MARKDOWN_LINE_START.sub(r"\\\1", line)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.errors import InvalidArgument
 
@@ -23,7 +24,7 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 try:
     FUZZ = settings(settings.get_profile(PROFILE))
 except InvalidArgument:
-    raise SystemExit(f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}") from None
+    pytest.exit(f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}", returncode=4)
 
 
 def examples(ci: int) -> int:

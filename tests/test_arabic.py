@@ -1,9 +1,14 @@
 """Arabic text rules: normalization, clitics, slugs and sort order."""
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dossier import arabic
+from hypothesis_profiles import FUZZ
 
 
 @pytest.mark.parametrize("written, folded", [
@@ -61,3 +66,12 @@ def test_clitic_free_forms_list_each_bare_form_once_in_order():
     assert "مدرعات" in forms and "امريكيه" in forms
     assert len(forms) == len(set(forms))
     assert forms.index("مدرعات") < forms.index("امريكيه")
+
+
+@FUZZ
+@given(st.text(st.sampled_from("أإآٱىةیکاويهكـًٌٍَُِّْ \u200f\u00a0ABCabc")), st.text())
+def test_normalize_folds_exactly_as_the_translation_table_says(arabic_text, any_text):
+    for text in (arabic_text, any_text):
+        expected = arabic.DIACRITICS.sub("", arabic.INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
+        expected = " ".join(expected.replace(arabic.TATWEEL, "").translate(arabic.LETTER_VARIANTS).casefold().split())
+        assert arabic.normalize(text) == expected

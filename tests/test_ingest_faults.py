@@ -10,7 +10,6 @@ import contextlib
 import os
 import random
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -34,7 +33,7 @@ from dossier.gazetteer import load_gazetteer
 from dossier.ingest import ingest_seeds, split_articles
 from dossier.load import load_pages
 from dossier.textio import decode_text
-from hypothesis_profiles import FUZZ, PROFILE, examples
+from hypothesis_profiles import FUZZ, examples
 
 SEED_BYTES = SEED.read_bytes()
 SEED_TEXT = SEED_BYTES.decode("utf-8")
@@ -201,21 +200,29 @@ def test_huge_lines_give_pages_or_one_line_errors_in_bounded_time(unit, repeat, 
     line = unit * repeat
     text = f"عنوان قصير\n\n{line}\n\nفقرة." if headline else f"{line}\n\nفقرة أخيرة."
     started = time.perf_counter()
-    check_ingest({"seed.txt": text.encode("utf-8", "surrogatepass")}, convert=False)
+    check_ingest({"seed.txt": text.encode("utf-8", "surrogatepass")}, convert=False)  # see the xfail below
     assert time.perf_counter() - started < 10
 
 
-@pytest.mark.xfail(strict=True, reason="load.py (not ingest): Python-Markdown's inline pass is quadratic in the "
-                                       "escapes of one paragraph: 50,000 '*' in one seed line take 3-10 s to build, "
-                                       "80,000 take ~25 s")
 def test_a_paragraph_of_50000_markup_characters_builds_in_a_second(tmp_path):
+    # Escaped for Markdown, they were 50,000 placeholders for Python-Markdown's quadratic inline pass (3-10 s;
+    # 80,000 took 25 s) until the build learned to show such paragraphs as written (a357be2).
     seeds, content = new_dossier(tmp_path)
     (seeds / "stars.txt").write_text("عنوان\n\n" + "*" * 50_000 + "\n", encoding="utf-8")
     assert ingest_seeds(seeds, content).errors == []
     started = time.perf_counter()
     with time_limit(60):
         load_pages(content)
-    assert time.perf_counter() - started < 1  # a linear conversion of 100 KB of Markdown takes ~0.1 s
+    assert time.perf_counter() - started < 2  # it takes ~0.05 s
+
+
+@pytest.mark.xfail(strict=True, reason="load.py (not ingest): a paragraph too costly for Python-Markdown is shown as its "
+                                       "Markdown source, escaped: the seed's '*' appear as '\\*' (ingest's escapes), "
+                                       "'<' as '&lt;', and a <br> opens the paragraph")
+@pytest.mark.parametrize("unit", ["*", "<", "[x] ", "_a_ "])
+def test_a_huge_paragraph_of_markup_shows_as_written_on_the_page(tmp_path, unit):
+    text = "عنوان\n\n" + unit * (40_000 // len(unit)) + "\n\nفقرة أخيرة.\n"
+    check_ingest({"seed.txt": text.encode("utf-8")})
 
 
 MUTATIONS = st.lists(st.tuples(st.sampled_from(["flip", "insert", "delete", "duplicate", "truncate", "swap"]),
@@ -273,27 +280,24 @@ def test_any_gazetteer_loads_or_is_one_line_error(text):
     assert not Path("/tmp/hacked-by-gazetteer").exists()
 
 
+# The child's peak RSS counts what it held before exec, and a child forked straight from the test run starts as big
+# as pytest is by then: a small Python process starts build.py and reports its usage from os.wait4 (resource.getrusage
+# for that one child) as "peak_kib status".
+MEASURE = ("import os, subprocess, sys; child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
+           "_, status, usage = os.wait4(child.pid, 0); print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))")
+
+
 def run_measured(args: list[str], cwd: Path, timeout: float) -> tuple[int, str, int, float]:
-    """Run build.py as a user would; return (exit status, stderr, the child's peak RSS in bytes, seconds)."""
+    """Run build.py as a user would; return (exit status, stderr, its peak RSS in bytes, seconds)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.monotonic()
     with tempfile.TemporaryFile() as stderr:
-        started = time.monotonic()
-        child = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, env=env,
-                                 stdout=subprocess.DEVNULL, stderr=stderr)
-        # wait4 gives this child's own usage; RUSAGE_CHILDREN would mix in every earlier child of the test run.
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > timeout:
-                child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
+        measured = subprocess.run([sys.executable, "-c", MEASURE, sys.executable, str(ROOT / "build.py"), *args],
+                                  cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, timeout=timeout, text=True)
         seconds = time.monotonic() - started
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         stderr.seek(0)
-        return child.returncode, stderr.read().decode("utf-8", "replace"), usage.ru_maxrss * 1024, seconds
+        peak_kib, status = map(int, measured.stdout.split())
+        return status, stderr.read().decode("utf-8", "replace"), peak_kib * 1024, seconds
 
 
 HUGE_SHAPES = {
@@ -473,7 +477,6 @@ def front_matter_of(data: bytes) -> dict:
 
 
 STEPS: collections.Counter = collections.Counter()  # what the machine did, printed with -s
-BUILDS = examples(2)
 
 
 class CuratorMachine(RuleBasedStateMachine):
@@ -497,9 +500,12 @@ class CuratorMachine(RuleBasedStateMachine):
     def pages(self) -> dict[Path, bytes]:
         return {self.content / name: data for name, data in page_bytes(self.content).items()}
 
-    @initialize(articles=st.sets(st.integers(0, len(CURATOR_POOL) - 1), min_size=2, max_size=5))
-    def start(self, articles):
+    @initialize(articles=st.sets(st.integers(0, len(CURATOR_POOL) - 1), min_size=2, max_size=5),
+                builds=st.integers(0, 3))
+    def start(self, articles, builds):
         """The dossier as the curator finds it: a first seed, ingested."""
+        # A build costs a second: about one sequence in four may build, once (drawn, so a replay does the same).
+        self.builds = 0 if builds == 0 else 1
         self.add_seed(articles, "utf-8", False)
         self.ingest(False)
 
@@ -556,8 +562,8 @@ class CuratorMachine(RuleBasedStateMachine):
         self.live_edits[marker] = fingerprint
         STEPS[kind] += 1
 
-    # A build costs a second: at most one per sequence and BUILDS per run. An empty dossier: see the xfail below.
-    @precondition(lambda self: self.builds < 1 and STEPS["build"] < BUILDS and bool(page_bytes(self.content)))
+    # At most one build per sequence (see start). An empty dossier cannot build: see the xfail below.
+    @precondition(lambda self: self.builds < 1 and bool(page_bytes(self.content)))
     @rule()
     def build(self):
         self.builds += 1
