@@ -52,7 +52,7 @@ if PROFILE not in PROFILES:
 FUZZ = PROFILES[PROFILE]
 
 TIME_LIMIT = 10.0  # seconds for one build of the small fuzzing dossier: more is a hang
-MEMORY_LIMIT_KB = 1_500_000  # the test process's peak resident size: more is a blow-up
+MEMORY_LIMIT = 1 << 30  # bytes one build may add to the test process's address space: more is a blow-up
 
 # Text that tries hard -------------------------------------------------------------------------------------------
 
@@ -151,6 +151,26 @@ class Hang(Exception):
 
 
 @contextlib.contextmanager
+def bounded(seconds: float = TIME_LIMIT, memory: int = MEMORY_LIMIT):
+    """Run the block with a time limit (Hang) and a memory limit (MemoryError): a blow-up fails the example, not the machine."""
+    with time_limit(seconds), memory_limit(memory):
+        yield
+
+
+@contextlib.contextmanager
+def memory_limit(extra: int):
+    """Let the address space grow by ``extra`` bytes at most during the block (RLIMIT_AS, restored after)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    in_use = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    limit = in_use + extra if soft == resource.RLIM_INFINITY else min(soft, in_use + extra)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextlib.contextmanager
 def time_limit(seconds: float):
     """Interrupt the block with Hang after ``seconds`` (SIGALRM: the main thread only)."""
     def expire(signum, frame):
@@ -179,7 +199,7 @@ class Scratch:
         self.page.write_bytes(data)
         self.tick += 1  # a new modification time for every example, so the Builder's cache never mistakes one for another
         os.utime(self.page, ns=(time.time_ns(), 1_000_000_000_000_000_000 + self.tick * 1_000_000))
-        with time_limit(TIME_LIMIT):
+        with bounded():
             result = self.builder.build()
         check_outcome(result, self.root, data)
         if not result.errors:
@@ -207,7 +227,6 @@ def check_outcome(result, root: Path, data: bytes = b"") -> None:
     assert {p.name for p in root.iterdir()} <= {"content", "site", "dossier.yaml"}, sorted(p.name for p in root.iterdir())
     if not result.errors:
         assert (root / "site/index.html").is_file() and (root / "site/.dossier-site").is_file()
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < MEMORY_LIMIT_KB
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +266,8 @@ def test_random_front_matter_values(scratch, front, body):
 @FUZZ
 @given(body=MARKDOWN_BODIES)
 def test_random_markdown_bodies(scratch, body):
+    # Python-Markdown copies a paragraph once per level of quote around it: test_quotes_around_a_long_paragraph_build_in_bounded_time.
+    assume(body.count(">") * len(body) < 20_000_000)
     result = scratch.build(dump({"title": "عنوان", "date": "2019-11-13"}, body))
     if not result.errors:
         check_markup((scratch.root / "site/articles/fuzz/index.html").read_text(encoding="utf-8"))
@@ -467,7 +488,7 @@ def test_search_index_keeps_payloads_as_data_and_search_page_never_parses_them_l
 def build_page(tmp_path: Path, text: str, name: str = "x.md", extra: dict | None = None):
     """Build a one-page dossier in-process; return (result, root)."""
     root = make_site(tmp_path / "dossier", {f"content/{name}": text, **(extra or {})})
-    with time_limit(TIME_LIMIT):
+    with bounded():
         result = Builder(root / "content", root / "site", search=False).build()
     check_outcome(result, root)
     return result, root
@@ -714,6 +735,7 @@ FAST_SHAPES = {
     "nested brackets": fill("[", PAGE_SIZE // 2) + "a" + fill("]", PAGE_SIZE // 2) + "(x)",
     "unclosed angle": fill("<"), "entities": fill("&#"), "escapes": fill("\\"), "backticks": fill("`"),
 }
+# Shapes Python-Markdown takes quadratic time over, which load.py now shows as written.
 SLOW_SHAPES = {"setext '=' underlines": fill("a\n=\n"), "setext '-' underlines": fill("a\n-\n"), "rules": fill("- - -\n")}
 
 
@@ -721,7 +743,7 @@ SLOW_SHAPES = {"setext '=' underlines": fill("a\n=\n"), "setext '-' underlines":
 def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
     started = time.perf_counter()
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=FAST_SHAPES[shape])})
-    with time_limit(MARKDOWN_SECONDS):
+    with bounded(MARKDOWN_SECONDS):
         result = Builder(root / "content", root / "site", search=False).build()
     check_outcome(result, root)
     assert time.perf_counter() - started < MARKDOWN_SECONDS
@@ -730,9 +752,20 @@ def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
 def test_markdown_that_python_markdown_chokes_on_is_bounded(tmp_path):
     for number, (shape, body) in enumerate(SLOW_SHAPES.items()):
         root = make_site(tmp_path / str(number), {"content/x.md": page("عنوان", "2019-11-13", body=body)})
-        with time_limit(MARKDOWN_SECONDS):  # the first shape over the limit ends the test
+        with bounded(MARKDOWN_SECONDS):
             result = Builder(root / "content", root / "site", search=False).build()
         check_outcome(result, root)
+
+
+@pytest.mark.xfail(strict=True, raises=Hang, reason="Python-Markdown copies a paragraph once per level of quote around it "
+                                                    "(about 5e-8 s per level and byte: 400 levels around 1 MB take ~20 s); "
+                                                    "load.py bounds neither the depth nor the paragraph")
+def test_quotes_around_a_long_paragraph_build_in_bounded_time(tmp_path):
+    body = "> " * 400 + "quote\n" + fill("a b ", 1 << 20)  # 1 MB, a fifth of the loader's 5 MB limit
+    root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=body)})
+    with bounded(MARKDOWN_SECONDS):
+        result = Builder(root / "content", root / "site", search=False).build()
+    check_outcome(result, root)
 
 
 # The command line: one line per problem, exit 1, no traceback --------------------------------------------------
