@@ -39,6 +39,9 @@ INLINE_WORK_LIMIT = 20_000_000  # markup characters times paragraph length, summ
 BRACKET_COST = 20  # a character scanned for a ']' costs a Python step, not a copy in C
 BRACKETS = re.compile(r"[\[\]]")
 ASIDE_TOKEN = re.compile(r"DOSSIERASIDE[0-9a-f]{16}Z")
+QUOTE_RUN = re.compile(r"^(?: {0,3}>)+", re.MULTILINE)
+BACKSLASH_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>=|~])")
+BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[a-zA-Z][a-zA-Z0-9]*;)")
 UNDERLINE_OR_RULE = re.compile(r"^ {0,3}(?:=+|-+|(?:[-*_] *){3,})[ \t]*$", re.MULTILINE)
 
 
@@ -113,7 +116,8 @@ def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
     """
     blocks = text.split("\n\n")
     costs = [((_bracket_scan(block) * BRACKET_COST + len(INLINE_CHARS.findall(block))
-               + len(UNDERLINE_OR_RULE.findall(block))) * len(block), n) for n, block in enumerate(blocks)]
+               + len(UNDERLINE_OR_RULE.findall(block)) + _quote_depth(block)) * len(block), n)
+             for n, block in enumerate(blocks)]
     if sum(cost for cost, _ in costs) <= INLINE_WORK_LIMIT:
         return text, {}
     aside: dict[str, str] = {}
@@ -141,11 +145,26 @@ def _bracket_scan(block: str) -> int:
     return (scanned + sum(len(block) - start for start in opened)) // max(len(block), 1)
 
 
+def _quote_depth(block: str) -> int:
+    """How many '>' quote levels a line of the block opens: Python-Markdown copies the block once per level."""
+    if ">" not in block:
+        return 0
+    return max((run.group().count(">") for run in QUOTE_RUN.finditer(block)), default=0)
+
+
 def put_back_costly_blocks(html_text: str, aside: dict[str, str]) -> str:
+    """Put each block set aside back as the text it says: backslash escapes undone, character references kept."""
     if not aside:
         return html_text
-    return ASIDE_TOKEN.sub(lambda m: html.escape(aside[m.group()], quote=False).replace("\n", "<br>\n")
-                           if m.group() in aside else m.group(), html_text)
+
+    def as_text(match: re.Match) -> str:
+        block = aside.get(match.group())
+        if block is None:
+            return match.group()
+        text = BACKSLASH_ESCAPE.sub(r"\1", block.strip("\n"))
+        return BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+    return ASIDE_TOKEN.sub(as_text, html_text)
 
 
 class MarkdownConverter:

@@ -25,7 +25,14 @@ def index_site(site_dir: Path, changed: list[str]) -> list[str]:
         return []
     if index_dir.exists():
         shutil.rmtree(index_dir)  # unlink, never rewrite: these files may be shared with the old site
+    if not has_articles(site_dir):
+        return []  # nothing to index yet: the search page says search is unavailable
     return run_pagefind(site_dir, index_dir)
+
+
+def has_articles(site_dir: Path) -> bool:
+    articles = site_dir / "articles"
+    return articles.is_dir() and any(articles.iterdir())
 
 
 def reindex_in_place(site_dir: Path) -> None:
@@ -33,6 +40,9 @@ def reindex_in_place(site_dir: Path) -> None:
     fresh, old, live = site_dir / ".pagefind-new", site_dir / ".pagefind-old", site_dir / SEARCH_DIR
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
+    if not has_articles(site_dir):
+        shutil.rmtree(live, ignore_errors=True)
+        return
     run_pagefind(site_dir, fresh)
     if live.exists():
         live.rename(old)

@@ -757,9 +757,6 @@ def test_markdown_that_python_markdown_chokes_on_is_bounded(tmp_path):
         check_outcome(result, root)
 
 
-@pytest.mark.xfail(strict=True, raises=Hang, reason="Python-Markdown copies a paragraph once per level of quote around it "
-                                                    "(about 5e-8 s per level and byte: 400 levels around 1 MB take ~20 s); "
-                                                    "load.py bounds neither the depth nor the paragraph")
 def test_quotes_around_a_long_paragraph_build_in_bounded_time(tmp_path):
     body = "> " * 400 + "quote\n" + fill("a b ", 1 << 20)  # 1 MB, a fifth of the loader's 5 MB limit
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=body)})
