@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import cache_path, cached_pages, code_version, read_cache, write_cache
+from .cache import cache_path, code_version, read_cache, read_cached_pages, write_cache
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
@@ -81,10 +81,9 @@ class Builder:
         self._cache_key = ({"code": code_version(), "content": str(self.content_dir.resolve()), "cwd": os.getcwd()}
                            if persist else {})
         self._previous_build: dict = {}
+        self._pages_to_read = persist  # the cached pages are read only when a build has work to do
         if persist:
-            cached = read_cache(self._cache_path, self._cache_key)
-            self._cache = cached_pages(cached)
-            self._previous_build = cached.get("build") or {}
+            self._previous_build = read_cache(self._cache_path, self._cache_key)
             self._gazetteer_stamp = _json_stamp(self._previous_build.get("gazetteer"))
 
     def build(self) -> BuildResult:
@@ -96,6 +95,8 @@ class Builder:
             timings.lap("load")
             return BuildResult(pages=self._previous_build.get("pages", 0), seconds=time.perf_counter() - started,
                                timings=timings.seconds)
+        if self._pages_to_read:
+            self._cache, self._pages_to_read = read_cached_pages(self._cache_path, self._cache_key), False
         try:
             settings = load_settings(self.settings_path)
             if self.base_url:

@@ -39,18 +39,36 @@ def code_version() -> str:
 
 
 def read_cache(path: Path, key: dict) -> dict:
-    """Return the cached {"pages": …, "build": …} if it was written under the same key, else {}."""
+    """Return the last build's record ({"inputs", "site", …}) if the cache was written under the same key, else {}.
+
+    The file's first line holds only that record, so a build with nothing to do never reads the pages.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
-    if not isinstance(data, dict) or data.get("key") != key:
+    if not isinstance(header, dict) or header.get("key") != key or not isinstance(header.get("build"), dict):
         return {}
-    return data
+    return header["build"]
+
+
+def read_cached_pages(path: Path, key: dict) -> dict[str, tuple[tuple, Page]]:
+    """The pages in the cache, by path, with the stamp of the file each was read from; {} if unusable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            header = json.loads(handle.readline())
+            if not isinstance(header, dict) or header.get("key") != key:
+                return {}
+            data = json.loads(handle.read())
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    return cached_pages(data) if isinstance(data, dict) else {}
 
 
 def write_cache(path: Path, key: dict, pages: dict[str, tuple[tuple, Page]], build: dict) -> None:
-    """Write the cache atomically; a page whose front matter JSON cannot hold exactly is left out."""
+    """Write the cache atomically: a line with the build's record, then the pages; a page whose front matter
+    JSON cannot hold exactly is left out."""
     entries = {}
     for page_path, (stamp, page) in pages.items():
         encoded = encode_page(page)
@@ -59,14 +77,14 @@ def write_cache(path: Path, key: dict, pages: dict[str, tuple[tuple, Page]], bui
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"key": key, "build": build, "pages": entries}, handle, ensure_ascii=False)
+            handle.write(json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n")
+            json.dump({"pages": entries}, handle, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError as error:  # a cache that cannot be written only makes the next build slower
         log.debug("could not write the page cache %s: %s", path, error)
 
 
 def cached_pages(data: dict) -> dict[str, tuple[tuple, Page]]:
-    """The pages in a cache read by read_cache, by path, with the stamp of the file they were read from."""
     found = {}
     for page_path, entry in (data.get("pages") or {}).items():
         try:
