@@ -198,7 +198,6 @@ def measure_preview_edit(dossier: Path, runs: int) -> list[Run]:
 def measure_preview_server(dossier: Path, runs: int) -> list[Run]:
     """The real preview server: from saving an article to its new text being served over HTTP."""
     import socket
-    import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -90,7 +90,8 @@ class Builder:
         """Render everything in memory first; write only if all of it succeeded."""
         started = time.perf_counter()
         timings = Timings()
-        inputs = self._inputs() if self.persist else None
+        page_stamps = self._page_stamps()  # every page file and its stamp, read once for both uses below
+        inputs = self._inputs(page_stamps) if self.persist else None
         if inputs is not None and self._unchanged_since_last_build(inputs):
             timings.lap("load")
             return BuildResult(pages=self._previous_build.get("pages", 0), seconds=time.perf_counter() - started,
@@ -102,7 +103,7 @@ class Builder:
             if self.base_url:
                 settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})
             gazetteer = self._load_gazetteer()
-            pages, events = self._load_pages(gazetteer, timings), load_events(self.content_dir)
+            pages, events = self._load_pages(gazetteer, timings, page_stamps), load_events(self.content_dir)
             timings.lap("load")
             site = collect(pages, events, settings, gazetteer, drafts=self.drafts)
             timings.lap("collect")
@@ -170,11 +171,16 @@ class Builder:
             return written
         return index
 
-    def _inputs(self) -> str:
+    def _page_stamps(self) -> dict[str, tuple]:
+        """Each page file (by path as text: cheaper than Path objects) and its stamp."""
+        if not self.content_dir.is_dir():
+            return {}
+        return {path: _stamp(path) for path in page_paths(self.content_dir)}
+
+    def _inputs(self, page_stamps: dict[str, tuple]) -> str:
         """A digest of everything a build reads and how it was asked to build."""
-        paths = [self.settings_path, self.content_dir / GAZETTEER_PATH, self.content_dir / EVENTS_PATH,
-                 *(page_paths(self.content_dir) if self.content_dir.is_dir() else ())]
-        stamps = [(str(p), _stamp(p) if os.path.exists(p) else None) for p in paths]
+        others = [self.settings_path, self.content_dir / GAZETTEER_PATH, self.content_dir / EVENTS_PATH]
+        stamps = [(str(p), _stamp(p) if os.path.exists(p) else None) for p in others] + sorted(page_stamps.items())
         described = [stamps, layout_stamps(self.layouts_dirs), self.base_url, self.drafts, self.search,
                      [str(d) for d in self.layouts_dirs]]
         return hashlib.sha256(json.dumps(described).encode()).hexdigest()
@@ -208,12 +214,11 @@ class Builder:
             self._gazetteer = load_gazetteer(path, display_path(path))
         return self._gazetteer
 
-    def _load_pages(self, gazetteer: Gazetteer, timings: Timings) -> list[Page]:
+    def _load_pages(self, gazetteer: Gazetteer, timings: Timings, stamps: dict[str, tuple]) -> list[Page]:
         """Load every page, re-reading only files whose size or modification time changed."""
         if not self.content_dir.is_dir():
             raise ContentError(str(self.content_dir), None, "the content folder does not exist")
-        paths = page_paths(self.content_dir)
-        stamps = {path: _stamp(path) for path in paths}  # by path as text: cheaper than Path objects
+        paths = list(stamps)
         stale = [path for path in paths if self._cache.get(path, (None,))[0] != stamps[path]]
         converter = MarkdownConverter()
 

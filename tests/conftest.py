@@ -1,7 +1,9 @@
 """Shared fixtures: tiny dossiers written into tmp_path, and a way to run build.py as a user would."""
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -68,3 +70,18 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=env, timeout=timeout)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, error=None):
+    """Interrupt the block after ``seconds`` with ``error(seconds)`` (default: TimeoutError); SIGALRM, main thread only."""
+    def expire(signum, frame):
+        raise error(seconds) if error else TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,6 @@ import tracemalloc
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -29,6 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from conftest import ROOT, TINY_GAZETTEER, TINY_SITE, make_site, page, run_cli
+from conftest import time_limit as shared_time_limit
 from dossier.arabic import term_slug
 from dossier.builder import Builder
 from dossier.errors import ContentError
@@ -170,19 +169,9 @@ def memory_limit(extra: int):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-@contextlib.contextmanager
 def time_limit(seconds: float):
     """Interrupt the block with Hang after ``seconds`` (SIGALRM: the main thread only)."""
-    def expire(signum, frame):
-        raise Hang(f"the build took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return shared_time_limit(seconds, lambda s: Hang(f"the build took more than {s} s"))
 
 
 class Scratch:

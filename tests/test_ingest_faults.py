@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import collections
-import contextlib
 import os
 import random
 import re
@@ -26,7 +25,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from conftest import ROOT, SEED, run_cli
+from conftest import ROOT, SEED, run_cli, time_limit
 from dossier import ingest
 from dossier.errors import ContentError, ContentErrors
 from dossier.gazetteer import load_gazetteer
@@ -41,19 +40,6 @@ GAZETTEER = ROOT / "content" / "_data" / "entities.yaml"  # read only; copied in
 HARD_LIMIT_SECONDS = 30  # one example past this is a hang: fail it instead of stalling the suite
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Fail with TimeoutError if the block runs longer than ``seconds`` (SIGALRM, main thread only)."""
-    def expired(signum, frame):
-        raise TimeoutError(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def new_dossier(root: Path, gazetteer: bool = True) -> tuple[Path, Path]:
