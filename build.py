@@ -6,22 +6,36 @@ import argparse
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("dossier")
+TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind as Ctrl-C does, so a build discards its staging folder and stops its indexer."""
+
+
+def raise_terminated(signum, frame) -> None:
+    raise Terminated()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s", stream=sys.stderr)
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         return args.run(args)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
+    except Terminated:
+        print("stopped (SIGTERM)", file=sys.stderr)
+        return TERMINATED
     except Exception as error:  # the last line of defence: one line, never a traceback unless --debug
         if args.debug:
             raise

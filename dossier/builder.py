@@ -17,7 +17,7 @@ from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_pa
 from .pages import Output, Page
 from .parallel import parallel_map
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
-from .search import index_site
+from .search import drop_index, index_site
 from .write import Staging, write_in_place, write_outputs
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class Builder:
                 check_unique(outputs)
                 timings.lap("render")
                 if self.swap or not self.site_dir.is_dir():
-                    changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings) if self.search else None,
+                    changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings),
                                             previous=self._written)
                 else:
                     changed = write_in_place(outputs, self.site_dir, self._written)
@@ -152,8 +152,7 @@ class Builder:
             timings.lap("render")
             changed = renderer.sunk_changes + [o.output_path for o in outputs
                                                if o.data is not None and staging.put(o.output_path, o.data)]
-            changed = staging.finish({o.output_path for o in outputs}, changed,
-                                     extra=self._search_index(timings) if self.search else None)
+            changed = staging.finish({o.output_path for o in outputs}, changed, extra=self._search_index(timings))
         except BaseException:
             staging.discard()
             raise
@@ -162,11 +161,11 @@ class Builder:
         self._memo_key = None
         return changed
 
-    @staticmethod
-    def _search_index(timings: Timings):
+    def _search_index(self, timings: Timings):
+        """What to do with the index in the next site: rebuild it, or drop an old one (--no-search)."""
         def index(staging: Path, changed: list[str]) -> list[str]:
             timings.lap("write")
-            written = index_site(staging, changed)
+            written = index_site(staging, changed) if self.search else drop_index(staging, changed)
             timings.lap("search")
             return written
         return index

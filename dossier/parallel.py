@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -39,11 +40,16 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], work
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _task = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm) as pool:
             parts = pool.map(_run_chunk, bounds, chunksize=1)
     finally:
         _task = None
     return [result for part in parts for result in part]
+
+
+def _default_sigterm() -> None:
+    """A worker dies at SIGTERM (the pool stops its workers so), whatever handler the build set for itself."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:

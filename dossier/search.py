@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import atexit
+import gzip
+import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 from .errors import ContentError
@@ -16,6 +19,9 @@ log = logging.getLogger(__name__)
 SEARCH_DIR = "pagefind"
 TIMEOUT_SECONDS = 120  # plus SECONDS_PER_ARTICLE for each article: a hung indexer is stopped
 SECONDS_PER_ARTICLE = 0.05
+PAGEFIND = [sys.executable, "-m", "pagefind"]
+ENTRY_FILE = "pagefind-entry.json"
+COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 
 
 def index_site(site_dir: Path, changed: list[str]) -> list[str]:
@@ -28,6 +34,21 @@ def index_site(site_dir: Path, changed: list[str]) -> list[str]:
     if not has_articles(site_dir):
         return []  # nothing to index yet: the search page says search is unavailable
     return run_pagefind(site_dir, index_dir)
+
+
+def drop_index(site_dir: Path, changed: list[str]) -> list[str]:
+    """Remove the search index an earlier build left (--no-search publishes none); return its files."""
+    index_dir = site_dir / SEARCH_DIR
+    if not index_dir.is_dir():
+        return []
+    removed = index_files(index_dir)
+    shutil.rmtree(index_dir)
+    return removed
+
+
+def index_files(index_dir: Path) -> list[str]:
+    return sorted(f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}" for p in index_dir.rglob("*")
+                  if p.is_file())
 
 
 def has_articles(site_dir: Path) -> bool:
@@ -43,7 +64,11 @@ def reindex_in_place(site_dir: Path) -> None:
     if not has_articles(site_dir):
         shutil.rmtree(live, ignore_errors=True)
         return
-    run_pagefind(site_dir, fresh)
+    try:
+        run_pagefind(site_dir, fresh)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)  # the live index stays as it was
+        raise
     if live.exists():
         live.rename(old)
     fresh.rename(live)
@@ -56,15 +81,15 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
     Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
     change under it) and when this process exits, so no indexer is ever left running.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(index_dir),
+    command = [*PAGEFIND, "--site", str(site_dir), "--output-path", str(index_dir),
                "--glob", "articles/**/*.html", "--quiet"]
-    articles = site_dir / "articles"
-    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * (sum(1 for _ in os.scandir(articles)) if articles.is_dir() else 0)
+    articles = article_count(site_dir)
+    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * articles
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built: {error}") from None
-    _running.add(process)
+    _running[process] = index_dir
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -73,17 +98,60 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
         if process.poll() is None:
             process.kill()
             process.communicate()
-        _running.discard(process)
+        _running.pop(process, None)
     if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
         detail = " ".join((stderr or stdout).split())[-300:]
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
-    return sorted(f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}" for p in index_dir.rglob("*") if p.is_file())
+    problem = index_problem(index_dir, articles)
+    if problem:
+        raise ContentError(SEARCH_DIR, None, f"the search index was written incomplete ({problem}); "
+                                             "is the disk full? The published index was kept")
+    return index_files(index_dir)
+
+
+def article_count(site_dir: Path) -> int:
+    """How many article pages Pagefind is given: one index.html in each folder under articles/."""
+    articles = site_dir / "articles"
+    if not articles.is_dir():
+        return 0
+    return sum(1 for entry in os.scandir(articles) if os.path.isfile(os.path.join(entry.path, "index.html")))
+
+
+def index_problem(index_dir: Path, articles: int) -> str | None:
+    """What is wrong with a freshly written index, or None when it is whole.
+
+    Pagefind exits 0 even when its files could not be written in full (a full disk): each file must
+    be non-empty, each compressed file must decompress to its end, and the index must count every article.
+    """
+    try:
+        entry = json.loads((index_dir / ENTRY_FILE).read_text(encoding="utf-8"))
+        counted = sum(language["page_count"] for language in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return f"{ENTRY_FILE} is unreadable: {error}"
+    if counted != articles:
+        return f"{counted} of {articles} articles indexed"
+    for path in sorted(index_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(index_dir).as_posix()
+        try:
+            data = path.read_bytes()
+            if not data:
+                return f"{name} is empty"
+            if path.name.endswith(COMPRESSED_SUFFIXES):
+                gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            return f"{name} is damaged: {error}"
+    return None
 
 
 def _stop_running_indexers() -> None:
-    for process in list(_running):
+    """Stop any indexer still running and remove what it had written (this process is ending)."""
+    for process, index_dir in list(_running.items()):
         process.kill()
+        process.wait()
+        shutil.rmtree(index_dir, ignore_errors=True)
 
 
-_running: set[subprocess.Popen] = set()
+_running: dict[subprocess.Popen, Path] = {}  # each indexer running, with the folder it writes
 atexit.register(_stop_running_indexers)

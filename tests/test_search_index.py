@@ -1,0 +1,175 @@
+"""The search index: verified before it is published, removed with --no-search, never left behind by SIGTERM."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, TINY_SITE, make_site, page, run_cli
+
+SEARCH_DIR = "pagefind"
+# A stand-in for `python -m pagefind` that runs the real one, then damages what it wrote and still exits 0,
+# as Pagefind does on a full disk: pf_meta emptied, every fragment cut in half.
+FULL_DISK_PAGEFIND = '''\
+import os, subprocess, sys
+from pathlib import Path
+here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) != here]
+env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+subprocess.run([sys.executable, "-m", "pagefind", *sys.argv[1:]], env=env, check=True)
+output = Path(sys.argv[sys.argv.index("--output-path") + 1])
+for meta in output.glob("*.pf_meta"):
+    meta.write_bytes(b"")
+for fragment in (output / "fragment").iterdir():
+    fragment.write_bytes(fragment.read_bytes()[: fragment.stat().st_size // 2])
+'''
+
+
+def index_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / SEARCH_DIR).rglob("*")) if p.is_file()}
+
+
+def build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site", *extra]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+def many_articles(count: int) -> dict[str, str]:
+    return {f"content/n{n:04d}.md": page(f"خبر رقم {n} من القامشلي", f"2019-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+                                         places=["القامشلي"], body=f"نص طويل عن الخبر {n} في الحسكة. " * 200)
+            for n in range(count)}
+
+
+def test_no_search_build_removes_the_index_an_earlier_build_published(tiny_site):
+    assert build(tiny_site).returncode == 0
+    assert (tiny_site / "site" / SEARCH_DIR / "pagefind.js").is_file()
+    result = build(tiny_site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert not (tiny_site / "site" / SEARCH_DIR).exists()  # a deleted article's text must not stay searchable
+
+
+def test_an_index_written_incomplete_is_an_error_and_the_published_one_stays(tiny_site, tmp_path):
+    assert build(tiny_site).returncode == 0
+    published = index_bytes(tiny_site / "site")
+    fake = tmp_path / "full-disk" / "pagefind"
+    make_site(fake, {"__init__.py": "", "__main__.py": FULL_DISK_PAGEFIND})
+    article = tiny_site / "content" / "2019-a.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("دخل رتل", "دخل رتل طويل"), encoding="utf-8")
+
+    result = build(tiny_site, env={"PYTHONPATH": os.pathsep.join([str(fake.parent), str(ROOT)])})
+
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert any(line.startswith(f"{SEARCH_DIR}: the search index was written incomplete") for line in lines), lines
+    assert "Traceback" not in result.stderr
+    assert index_bytes(tiny_site / "site") == published
+    assert "دخل رتل طويل" not in (tiny_site / "site/articles/2019-a/index.html").read_text(encoding="utf-8")
+    repaired = build(tiny_site)  # the failed build was not recorded as done: the next one does the work
+    assert repaired.returncode == 0, repaired.stderr
+    assert "دخل رتل طويل" in (tiny_site / "site/articles/2019-a/index.html").read_text(encoding="utf-8")
+
+
+def children(pid: int) -> set[int]:
+    """Every descendant of a process, from /proc."""
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids = {int(k) for k in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += list(kids - found)
+            found |= kids
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def pagefind_children(pid: int) -> set[int]:
+    return {c for c in children(pid) if b"pagefind" in _cmdline(c)}
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)")
+def test_sigterm_during_indexing_stops_pagefind_and_leaves_the_old_site(tmp_path):
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(300)})
+    assert build(root, "--no-search").returncode == 0
+    before = {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
+                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    indexers: set[int] = set()
+    assert wait_until(lambda: bool(indexers.update(pagefind_children(process.pid)) or indexers), 120), "no indexer seen"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), "Pagefind outlived the build"
+    after = {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site.")) in ([], [".site.cache.json"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)")
+def test_sigterm_to_the_preview_while_it_indexes_leaves_no_indexer_and_no_partial_index(tmp_path):
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(300)})
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", "0", "--content", "content",
+               "--seeds", "no-seeds", "--out", "site"]
+    process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        indexers: set[int] = set()
+        seen = wait_until(lambda: bool(indexers.update(pagefind_children(process.pid)) or indexers)
+                          and (root / "site" / ".pagefind-new").exists(), 120)
+        assert seen, "no indexer seen"
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), "Pagefind outlived the preview"
+    assert not (root / "site" / ".pagefind-new").exists()
+    assert not (root / "site" / ".pagefind-old").exists()
+
+
+def test_verifying_an_index_names_what_is_missing(tmp_path):
+    from dossier.search import index_problem
+
+    index_dir = make_site(tmp_path / SEARCH_DIR, {"pagefind-entry.json": textwrap.dedent('''\
+        {"version": "1.5.2", "languages": {"ar": {"hash": "ar_1", "wasm": "ar", "page_count": 2}}}''')})
+    assert index_problem(index_dir, 3) == "2 of 3 articles indexed"
+    (index_dir / "pagefind.js").write_bytes(b"")
+    assert index_problem(index_dir, 2) == "pagefind.js is empty"
+    (index_dir / "pagefind.js").write_bytes(b"export {}")
+    (index_dir / "pagefind.ar_1.pf_meta").write_bytes(b"\x1f\x8b\x08\x00trunc")
+    assert index_problem(index_dir, 2).startswith("pagefind.ar_1.pf_meta is damaged")
