@@ -20,6 +20,7 @@ from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
 from .parallel import parallel_map
+from .plural import count_words
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
@@ -371,3 +372,4 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     env.filters["month_name"] = lambda m: dates.format_arabic(dates.PartialDate(dt.date(2000, m, 1), "month"), locale).rsplit(" ", 1)[0]
     env.filters["rfc3339"] = lambda d: dt.datetime(d.start.year, d.start.month, d.start.day, tzinfo=dt.timezone.utc).isoformat()
     env.filters["html"] = Markup
+    env.filters["count_words"] = count_words

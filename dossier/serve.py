@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 from .builder import Builder
 from .errors import ContentError
 from .ingest import IngestReport, ingest_seeds
+from .plural import count_words
 from .search import SEARCH_DIR, reindex_in_place
 
 log = logging.getLogger(__name__)
@@ -224,11 +225,13 @@ def with_banner(page: bytes, errors: list[str]) -> bytes:
     """Put the build's errors at the top of the page, escaped, in a banner nobody can miss."""
     if not errors:
         return page
-    items = "".join(f"<li><code dir=\"ltr\">{html.escape(e)}</code></li>" for e in errors[:50])
-    banner = (f'<div id="{BANNER_ID}" role="alert" style="position:sticky;top:0;z-index:1000;background:#8b0000;'
-              f'color:#fff;padding:.8rem 1rem;font:15px/1.5 monospace;direction:ltr;text-align:left">'
-              f'<strong>Build failed — showing the last good site ({len(errors)} problem(s)):</strong>'
-              f'<ul style="margin:.3rem 0 0;padding-left:1.2rem">{items}</ul></div>').encode("utf-8")
+    items = "".join(f'<li><code dir="ltr" style="font:14px/1.5 monospace">{html.escape(e)}</code></li>'
+                    for e in errors[:50])
+    banner = (f'<div id="{BANNER_ID}" role="alert" lang="ar" dir="rtl" style="position:sticky;top:0;z-index:1000;'
+              f'background:#8b0000;color:#fff;padding:.8rem 1rem;font:16px/1.6 sans-serif;text-align:right">'
+              f'<strong>تعذّر بناء الموقع: {count_words(len(errors), "problem")}. تعرض الصفحة آخر نسخة سليمة '
+              f'حتى تُصلَح. كل سطر يذكر الملف ورقم السطر فيه:</strong>'
+              f'<ul style="margin:.3rem 0 0;padding-right:1.2rem">{items}</ul></div>').encode("utf-8")
     marker = page.find(b"<body")
     if marker < 0:
         return banner + page

@@ -83,7 +83,7 @@ def test_spelling_variants_share_one_entity_page(built):
     assert people == ["مارك-إسبر"]
     esper = (built / "people/مارك-إسبر/index.html").read_text(encoding="utf-8")
     assert "إسبر يتحدث عن سوريا" in esper and "وصول رتل إلى القامشلي" in esper
-    assert "2 مقالًا" in esper
+    assert "مقالان" in esper and "مقالًا" not in esper
 
 
 def test_entity_pages_count_their_articles(built):
@@ -93,6 +93,9 @@ def test_entity_pages_count_their_articles(built):
     places = re.findall(r"<bdi>([^<]+)</bdi></a> <span class=\"count\">", index)
     # Arabic order, ignoring the article: حسكة < سوريا < قامشلي
     assert places[:3] == ["الحسكة", "سوريا", "القامشلي"]
+    assert "<bdi>سوريا</bdi></a> <span class=\"count\">(3 مقالات)</span>" in index
+    assert "<bdi>الحسكة</bdi></a> <span class=\"count\">(مقال واحد)</span>" in index
+    assert "4 مقالات، الأحدث أولًا." in (built / "index.html").read_text(encoding="utf-8")
 
 
 def test_feed_and_sitemap_parse_and_use_the_base_url(built):
