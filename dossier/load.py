@@ -30,6 +30,8 @@ STATUSES = ("new", "reviewed", "draft")
 DIRECTIONS = ("rtl", "ltr", "auto")
 KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
               "date_evidence", "events", "updated", *KINDS}
+EVENT_KEYS = ("date", "precision", "end", "text", "places", "people", "article")
+NEAR_MISS = 2  # a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 CONTROLS_AND_SPACES = re.compile(r"[\x00-\x20\x7f]+")
@@ -214,8 +216,8 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
         return loader.construct_document(node), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and mark.line >= len(text.splitlines()):
-            mark = error.context_mark  # the input ran out: point at what was left open
+        if error.context_mark and (mark.line >= len(text.splitlines()) or "flow" in (error.context or "")):
+            mark = error.context_mark  # the input ran out, or a bracket was left open: point at what was opened
         line = mark.line + first_line if mark else first_line
         hint = " (quote values containing ': ' or ' #')" if "mapping values" in str(error.problem) else ""
         raise ContentError(src_path, line, f"{error.problem or error.context}{hint}") from None
@@ -226,13 +228,66 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
 
 
 def parse_front_matter(front: str, src_path: str, first_line: int = 2) -> tuple[dict, dict[str, int]]:
-    """Parse front matter; return the values and the file line of each top-level key."""
+    """Parse front matter; return the values and the file line of each top-level key, and of each event
+    and its keys ('events.0', 'events.0.text')."""
     data, node = parse_yaml(front, src_path, first_line)
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise ContentError(src_path, first_line, f"expected 'key: value' lines, got {type(data).__name__}")
-    return data, {str(k.value): k.start_mark.line + first_line for k, _ in node.value}
+    lines = key_lines(node, first_line)
+    for key, value in node.value:
+        if key.value == "events" and isinstance(value, yaml.SequenceNode):
+            for number, item in enumerate(value.value):
+                lines[f"events.{number}"] = item.start_mark.line + first_line
+                if isinstance(item, yaml.MappingNode):
+                    lines.update({f"events.{number}.{k}": n for k, n in key_lines(item, first_line).items()})
+    return data, lines
+
+
+def key_lines(node: yaml.MappingNode, first_line: int) -> dict[str, int]:
+    """The file line of each key of a mapping."""
+    return {str(k.value): k.start_mark.line + first_line for k, _ in node.value}
+
+
+def near_miss(key: object, known: tuple[str, ...] | set[str]) -> str | None:
+    """The known key an unknown one is a typo of («peopel» → «people»), if any."""
+    if not isinstance(key, str) or key in known:
+        return None
+    for candidate in sorted(known):
+        allowed = NEAR_MISS if len(candidate) > 4 else 1
+        if abs(len(candidate) - len(key)) <= allowed and edit_distance(key, candidate) <= allowed:
+            return candidate
+    return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) that turn a into b."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def unknown_keys(data: dict, known: tuple[str, ...] | set[str], lines: dict[str, int], src_path: str,
+                 prefix: str = "") -> list[ContentError]:
+    """A near-miss key is an error saying what was meant; any other unknown key is the curator's own (a warning)."""
+    errors = []
+    for key in data:
+        if key in known:
+            continue
+        line = lines.get(prefix + str(key))
+        meant = near_miss(key, known)
+        if meant:
+            errors.append(ContentError(src_path, line, f"unknown key {key!r:.40}: did you mean {meant!r}?"))
+        else:
+            log.warning("%s", ContentError(src_path, line, f"unknown key {key!r:.40} is ignored"))
+    return errors
 
 
 def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[ContentError]:
@@ -242,9 +297,7 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
     def error(key: str, message: str) -> None:
         errors.append(ContentError(src_path, lines.get(key, 2), message))
 
-    for key in meta:
-        if key not in KNOWN_KEYS:
-            log.warning("%s", ContentError(src_path, lines.get(str(key)), f"unknown key {key!r} is ignored"))
+    errors.extend(unknown_keys(meta, KNOWN_KEYS, lines, src_path))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         error("title", "a 'title' is required" if title is None else f"'title' must be text, got {title!r:.40}")
@@ -294,34 +347,46 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
     return errors
 
 
-def parse_event(item: object, src_path: str, line: int | None, article: str | None) -> Event:
-    """Read one timeline event: date, precision, optional end, text, places, people."""
+def parse_event(item: object, src_path: str, lines: dict[str, int], article: str | None) -> Event:
+    """Read one timeline event: date, precision, optional end, text, places, people.
+
+    ``lines`` holds the file line of the event ('') and of each of its keys."""
+    line = lines.get("")
     if not isinstance(item, dict):
         raise ContentError(src_path, line, f"an event must be a mapping with 'date' and 'text', got {item!r:.40}")
+    typos = unknown_keys(item, EVENT_KEYS, lines, src_path)
+    if typos:
+        raise typos[0]
     if not isinstance(item.get("text"), str) or not item["text"].strip():
         raise ContentError(src_path, line, "an event needs a 'text'")
     try:
         date = parse_partial_date(item.get("date"))
         end = parse_partial_date(item["end"]) if item.get("end") is not None else None
     except ValueError as problem:
-        raise ContentError(src_path, line, f"event date: {problem}") from None
+        raise ContentError(src_path, lines.get("date", line), f"event date: {problem}") from None
     precision = item.get("precision", date.precision)
     if precision not in PRECISIONS:
-        raise ContentError(src_path, line, f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}")
+        raise ContentError(src_path, lines.get("precision", line), f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}")
     date = _coarsen(date, precision)
     if end is not None and end.start < date.start:
-        raise ContentError(src_path, line, f"the event ends ({end.iso}) before it starts ({date.iso})")
+        raise ContentError(src_path, lines.get("end", line), f"the event ends ({end.iso}) before it starts ({date.iso})")
     names = {}
     for key in ("places", "people"):
         value = item.get(key) or []
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ContentError(src_path, line, f"event '{key}' must be a list of names, got {value!r:.40}")
+            raise ContentError(src_path, lines.get(key, line), f"event '{key}' must be a list of names, got {value!r:.40}")
         for name in value:
             if not usable_slug(term_slug(name)):
-                raise ContentError(src_path, line, f"event '{key}': the name {name!r:.40} cannot make a page address")
+                raise ContentError(src_path, lines.get(key, line), f"event '{key}': the name {name!r:.40} cannot make a page address")
         names[key] = tuple(value)
     return Event(date, item["text"].strip(), src_path, line, end, names["places"], names["people"],
                  item.get("article") or article)
+
+
+def event_lines(lines: dict[str, int], prefix: str) -> dict[str, int]:
+    """The lines of one event of a page ('' for the event itself), from the page's key lines."""
+    found = {key[len(prefix) + 1:]: line for key, line in lines.items() if key.startswith(prefix + ".")}
+    return {"": lines[prefix], **found} if prefix in lines else found
 
 
 def _coarsen(date: PartialDate, precision: str) -> PartialDate:
@@ -355,9 +420,9 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
     errors = check_meta(meta, lines, src_path)
     slug = meta.get("slug") or page_path.stem
     events = []
-    for item in meta.get("events") or () if isinstance(meta.get("events"), list) else ():
+    for number, item in enumerate(meta["events"] if isinstance(meta.get("events"), list) else ()):
         try:
-            events.append(parse_event(item, src_path, lines.get("events"), slug))
+            events.append(parse_event(item, src_path, event_lines(lines, f"events.{number}"), slug))
         except ContentError as error:
             errors.append(error)
     if not errors and not (SLUG.match(slug) and usable_slug(slug)):
@@ -427,8 +492,11 @@ def load_events(content_dir: Path) -> list[Event]:
         raise ContentErrors([ContentError(src_path, 1, "expected a list of events ('- date: …' items)")])
     events, errors = [], []
     for item, item_node in zip(data, node.value):
+        lines = {"": item_node.start_mark.line + 1}
+        if isinstance(item_node, yaml.MappingNode):
+            lines.update(key_lines(item_node, 1))
         try:
-            events.append(parse_event(item, src_path, item_node.start_mark.line + 1, None))
+            events.append(parse_event(item, src_path, lines, None))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -448,7 +516,8 @@ def load_settings(path: Path) -> Settings:
     except UnicodeDecodeError:
         raise ContentErrors([ContentError(src_path, None, "the settings file is not UTF-8 text; save it as UTF-8")]) from None
     known = Settings.__dataclass_fields__
-    errors = [ContentError(src_path, lines.get(k), f"unknown setting {k!r}; known: {', '.join(known)}")
+    errors = [ContentError(src_path, lines.get(k), f"unknown setting {k!r:.40}; " + (
+                  f"did you mean {near_miss(k, known)!r}?" if near_miss(k, known) else f"known: {', '.join(known)}"))
               for k in data if k not in known]
     defaults = Settings()
     for key, value in data.items():

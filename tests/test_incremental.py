@@ -152,7 +152,7 @@ def test_a_large_timeline_splits_by_year_then_month_and_loses_no_entry(tmp_path,
     assert not Builder(tmp_path / "content", tmp_path / "site", search=False).build().errors
     timeline = tmp_path / "site" / "timeline"
     index = (timeline / "index.html").read_text(encoding="utf-8")
-    assert 'href="../timeline/2018/index.html"' in index and 'href="../timeline/2019/index.html"' in index and "(31)" in index
+    assert 'href="../timeline/2018/index.html"' in index and 'href="../timeline/2019/index.html"' in index and "(31 مدخلًا)" in index
     year = (timeline / "2019" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../timeline/2019/1/index.html"' in year and "الشهر غير معروف" in year
     entry_pages = sorted(timeline.rglob("index.html"))
