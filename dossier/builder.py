@@ -9,7 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import cache_path, code_version, read_cache, read_cached_pages, write_cache
+from .cache import (cache_path, code_version, dependency_versions, file_stamp, read_cache, read_cached_pages,
+                    vouched_stamp, write_cache)
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
@@ -70,6 +71,7 @@ class Builder:
         self.root_path = root_path  # where the site is served from, for 404.html (default: the base URL's path)
         self.workers = workers  # processes for loading and rendering (forked: only before any thread starts)
         self._cache: dict[str, tuple[tuple, Page]] = {}  # by page path: (stamp of the file, its page)
+        self._stamped_at: int | None = None  # when the stamps kept were taken (ns): see cache.vouched_stamp
         self._gazetteer_stamp: tuple | None = None
         self._gazetteer: Gazetteer | None = None
         self._memo = RenderMemo()
@@ -78,32 +80,38 @@ class Builder:
         self.persist = persist  # keep parsed pages in a JSON file between runs (the command line does)
         self._cache_path = cache_path(self.site_dir)
         # Pages name their files relative to the working folder: a cache made from another folder is not reused.
-        self._cache_key = ({"code": code_version(), "content": str(self.content_dir.resolve()), "cwd": os.getcwd()}
-                           if persist else {})
+        self._cache_key = ({"code": code_version(), "dependencies": dependency_versions(),
+                            "content": str(self.content_dir.resolve()), "cwd": os.getcwd()} if persist else {})
         self._previous_build: dict = {}
         self._pages_to_read = persist  # the cached pages are read only when a build has work to do
         if persist:
             self._previous_build = read_cache(self._cache_path, self._cache_key)
             self._gazetteer_stamp = _json_stamp(self._previous_build.get("gazetteer"))
+            self._stamped_at = self._previous_build.get("stamped_at")
 
     def build(self) -> BuildResult:
         """Render everything in memory first; write only if all of it succeeded."""
-        started = time.perf_counter()
+        started, stamped_at = time.perf_counter(), time.time_ns()
         timings = Timings()
-        page_stamps = self._page_stamps()  # every page file and its stamp, read once for both uses below
-        inputs = self._inputs(page_stamps) if self.persist else None
-        if inputs is not None and self._unchanged_since_last_build(inputs):
+        page_stamps = self._page_stamps()
+        stamps, digests = {**page_stamps, **self._other_stamps()}, {}
+        # Each file's stamp as the last build recorded stamps, and as this one records them (taken before
+        # any page is read, so an edit made during the build is seen by the next one).
+        known = {path: vouched_stamp(path, stamp, self._stamped_at, digests) for path, stamp in stamps.items()}
+        if self.persist and self._unchanged_since_last_build(self._inputs(known)):
             timings.lap("load")
             return BuildResult(pages=self._previous_build.get("pages", 0), seconds=time.perf_counter() - started,
                                timings=timings.seconds)
+        fresh = {path: vouched_stamp(path, stamp, stamped_at, digests) for path, stamp in stamps.items()}
         if self._pages_to_read:
             self._cache, self._pages_to_read = read_cached_pages(self._cache_path, self._cache_key), False
         try:
             settings = load_settings(self.settings_path)
             if self.base_url:
                 settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})
-            gazetteer = self._load_gazetteer()
-            pages, events = self._load_pages(gazetteer, timings, page_stamps), load_events(self.content_dir)
+            gazetteer = self._load_gazetteer(known, fresh)
+            pages, events = self._load_pages(gazetteer, timings, list(page_stamps), known, fresh), load_events(self.content_dir)
+            self._stamped_at = stamped_at
             timings.lap("load")
             site = collect(pages, events, settings, gazetteer, drafts=self.drafts)
             timings.lap("collect")
@@ -128,7 +136,7 @@ class Builder:
                 timings.lap("write")
                 self._written = {o.output_path: o.data for o in outputs}
             if self.persist:
-                self._save_cache(inputs, len(site.pages))
+                self._save_cache(self._inputs(fresh), len(site.pages))
                 timings.lap("write")
         except ContentErrors as group:
             return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
@@ -174,13 +182,18 @@ class Builder:
         """Each page file (by path as text: cheaper than Path objects) and its stamp."""
         if not self.content_dir.is_dir():
             return {}
-        return {path: _stamp(path) for path in page_paths(self.content_dir)}
+        return {path: file_stamp(path) for path in page_paths(self.content_dir)}
 
-    def _inputs(self, page_stamps: dict[str, tuple]) -> str:
-        """A digest of everything a build reads and how it was asked to build."""
+    def _other_stamps(self) -> dict[str, tuple]:
+        """The stamps of the files a build reads besides pages: settings, gazetteer, events, layouts."""
         others = [self.settings_path, self.content_dir / GAZETTEER_PATH, self.content_dir / EVENTS_PATH]
-        stamps = [(str(p), _stamp(p) if os.path.exists(p) else None) for p in others] + sorted(page_stamps.items())
-        described = [stamps, layout_stamps(self.layouts_dirs), self.base_url, self.drafts, self.search,
+        found = {str(p): file_stamp(p) for p in others if os.path.exists(p)}
+        found.update(layout_stamps(self.layouts_dirs))
+        return found
+
+    def _inputs(self, stamps: dict[str, tuple]) -> str:
+        """A digest of everything a build reads and how it was asked to build."""
+        described = [sorted(stamps.items()), self.base_url, self.drafts, self.search,
                      [str(d) for d in self.layouts_dirs]]
         return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
@@ -199,26 +212,27 @@ class Builder:
 
     def _save_cache(self, inputs: str, page_count: int) -> None:
         self._previous_build = {"inputs": inputs, "site": list(self._site_stamp() or ()), "pages": page_count,
-                                "gazetteer": list(self._gazetteer_stamp) if self._gazetteer_stamp else None}
+                                "gazetteer": list(self._gazetteer_stamp) if self._gazetteer_stamp else None,
+                                "stamped_at": self._stamped_at}
         write_cache(self._cache_path, self._cache_key, {str(p): entry for p, entry in self._cache.items()},
                     self._previous_build)
 
-    def _load_gazetteer(self) -> Gazetteer:
+    def _load_gazetteer(self, known: dict[str, tuple], fresh: dict[str, tuple]) -> Gazetteer:
         path = self.content_dir / GAZETTEER_PATH
-        stamp = _stamp(path) if path.exists() else None
-        if stamp != self._gazetteer_stamp:
+        if known.get(str(path)) != self._gazetteer_stamp:
             self._cache.clear()  # canonical entity names may have changed on every page
-            self._gazetteer_stamp, self._gazetteer = stamp, None
+            self._gazetteer = None
+        self._gazetteer_stamp = fresh.get(str(path))
         if self._gazetteer is None:
             self._gazetteer = load_gazetteer(path, display_path(path))
         return self._gazetteer
 
-    def _load_pages(self, gazetteer: Gazetteer, timings: Timings, stamps: dict[str, tuple]) -> list[Page]:
-        """Load every page, re-reading only files whose size or modification time changed."""
+    def _load_pages(self, gazetteer: Gazetteer, timings: Timings, paths: list[str], known: dict[str, tuple],
+                    fresh: dict[str, tuple]) -> list[Page]:
+        """Load every page, re-reading only files whose stamp changed since the last build."""
         if not self.content_dir.is_dir():
             raise ContentError(str(self.content_dir), None, "the content folder does not exist")
-        paths = list(stamps)
-        stale = [path for path in paths if self._cache.get(path, (None,))[0] != stamps[path]]
+        stale = [path for path in paths if self._cache.get(path, (None,))[0] != known[path]]
         converter = MarkdownConverter()
 
         def load(path: Path) -> tuple[Page | list[ContentError], float, float]:
@@ -233,11 +247,11 @@ class Builder:
         errors = []
         for path, (loaded, _, _) in zip(stale, results):
             if isinstance(loaded, Page):
-                self._cache[path] = (stamps[path], loaded)
+                self._cache[path] = (fresh[path], loaded)
             else:
                 errors.extend(loaded)
                 self._cache.pop(path, None)
-        for gone in set(self._cache) - stamps.keys():
+        for gone in set(self._cache) - set(paths):
             del self._cache[gone]
         total, markdown = sum(r[1] for r in results), sum(r[2] for r in results)
         timings.lap("load")
@@ -269,13 +283,9 @@ def check_unique(outputs: list[Output]) -> None:
 
 def layout_stamps(layouts_dirs: list[Path]) -> tuple:
     """Stamp every template and static file, so a layout edit is noticed."""
-    return tuple(sorted((str(p), _stamp(p)) for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()))
+    return tuple(sorted((str(p), file_stamp(p)) for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()))
 
 
 def _json_stamp(value: list | None) -> tuple | None:
     return tuple(value) if value else None
 
-
-def _stamp(path: Path | str) -> tuple:
-    status = os.stat(path)
-    return (status.st_mtime_ns, status.st_size)

@@ -1,16 +1,20 @@
 """The page cache kept between runs of build.py: parsed pages as JSON, beside the site folder.
 
-JSON, not pickle: a cache file is data, safe to read whatever wrote it, and it stays valid across
-Python versions. It is keyed by the code that made it, so a new version of the project never
-reads an old cache; anything unreadable is ignored and the pages are parsed again.
+JSON, not pickle: a cache file is data, safe to read whatever wrote it. It is keyed by the code
+that made it and the versions of Python and of the libraries that shape the output, so an upgrade
+never reuses pages or outputs made by the old versions; anything unreadable is ignored and the
+pages are parsed again. Files are known by their stamp (times, size, inode), and by their bytes
+too when a stamp cannot vouch for them (see vouched_stamp).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
+import platform
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +27,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PAGE_FIELDS = ("src_path", "slug", "title", "summary", "html", "places", "people", "organizations", "sources",
                "media", "status")
 EVENT_FIELDS = ("text", "src_path", "line", "places", "people", "article", "is_article")
+# The libraries whose upgrade can change a page's HTML, the site's outputs or the search index.
+DEPENDENCIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "babel", "hijridate", "charset-normalizer",
+                "pagefind", "pagefind-bin")
+# A file changed this close to the moment it was stamped may change again with the same stamp (times
+# kept to the second, or a clock that lags): its bytes are compared as well.
+RACY_NS = 2_000_000_000
 
 
 def cache_path(site_dir: Path) -> Path:
@@ -36,6 +46,41 @@ def code_version() -> str:
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def dependency_versions() -> dict[str, str | None]:
+    """Python's version and each dependency's, None for one that is not installed."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in DEPENDENCIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def file_stamp(path: Path | str) -> tuple:
+    """What the file system says of a file: modification and change times, size, inode.
+
+    The change time cannot be set back (touch -r, cp -p and rsync -t keep the modification time,
+    not it), and a new inode shows a file replaced by another.
+    """
+    status = os.stat(path)
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
+
+
+def vouched_stamp(path: str, stamp: tuple, since_ns: int | None, digests: dict[str, str]) -> tuple:
+    """The stamp, with a digest of the file's bytes if it changed around or after ``since_ns``
+    (the moment its stamp was, or will be, recorded); ``digests`` keeps each file's, read once."""
+    if since_ns is None or max(stamp[0], stamp[1]) < since_ns - RACY_NS:
+        return stamp
+    if path not in digests:
+        try:
+            with open(path, "rb") as handle:
+                digests[path] = hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            digests[path] = ""
+    return (*stamp, digests[path])
 
 
 def read_cache(path: Path, key: dict) -> dict:

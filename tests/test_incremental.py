@@ -6,9 +6,11 @@ each must leave exactly the files a fresh build writes.
 """
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,65 @@ def test_a_large_timeline_splits_by_year_then_month_and_loses_no_entry(tmp_path,
     dated = [d for dates in shown for d in dates]
     assert len(dated) == 32  # each article once: 2018, 2019 and the 30 of 2019 by month
     assert "كانون الثاني 2019" in (timeline / "2019" / "1" / "index.html").read_text(encoding="utf-8")
+
+
+def cli_build(root: Path):
+    result = run_cli("build", "--no-search", "--content", str(root / "content"), "--out", str(root / "site"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def article_text(root: Path, slug: str) -> str:
+    return (root / "site" / "articles" / slug / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["touch -r", "cp -p"])
+def test_an_edit_that_keeps_size_and_modification_time_is_picked_up(dossier, how):
+    """touch -r, cp -p and rsync -t set a file's modification time back; its size may not change either."""
+    cli_build(dossier)
+    article = dossier / "content" / "more-05.md"
+    status = article.stat()
+    edited = article.read_text(encoding="utf-8").replace("فقرة أولى", "فقرة أخرى")  # as many bytes
+    if how == "touch -r":
+        article.write_text(edited, encoding="utf-8")
+        os.utime(article, ns=(status.st_atime_ns, status.st_mtime_ns))
+    else:
+        copy = dossier / "elsewhere.md"
+        copy.write_text(edited, encoding="utf-8")
+        os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
+        shutil.copy2(copy, article)
+    assert (article.stat().st_mtime_ns, article.stat().st_size) == (status.st_mtime_ns, status.st_size)
+    cli_build(dossier)
+    assert "فقرة أخرى" in article_text(dossier, "more-05")
+    assert site_files(dossier / "site") == cold_build(dossier)
+
+
+def test_a_file_changed_again_within_its_stamps_resolution_is_compared_by_content(dossier, monkeypatch):
+    """On a file system keeping times to the second, two saves in one second leave the same stamp:
+    a file changed that close to a build is known by its bytes too."""
+    from dossier import builder as builder_module
+
+    moment = time.time_ns()
+    monkeypatch.setattr(builder_module, "file_stamp", lambda path: (moment, moment, os.stat(path).st_size, 1))
+    Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    article = dossier / "content" / "more-05.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("فقرة أولى", "فقرة ثانية"), encoding="utf-8")
+    result = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    assert "articles/more-05/index.html" in result.changed
+    assert "فقرة ثانية" in article_text(dossier, "more-05")
+    again = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    assert again.changed == [] and again.pages == result.pages  # and an unchanged file stays a no-op
+
+
+def test_a_library_upgrade_is_not_a_no_op(dossier, monkeypatch):
+    """The cache is keyed on the versions of the libraries that make the HTML (here, Markdown)."""
+    from dossier import builder as builder_module, load
+
+    assert not Builder(dossier / "content", dossier / "site", search=False, persist=True).build().errors
+    versions = getattr(builder_module, "dependency_versions", dict)()
+    monkeypatch.setattr(builder_module, "dependency_versions", lambda: {**versions, "markdown": "99.0"}, raising=False)
+    convert = load.MarkdownConverter.convert
+    monkeypatch.setattr(load.MarkdownConverter, "convert", lambda self, text: convert(self, text) + "<hr>")
+    result = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    assert not result.errors
+    assert article_text(dossier, "more-05").count("<hr>") == 1
