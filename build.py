@@ -15,12 +15,15 @@ log = logging.getLogger("dossier")
 TERMINATED = 128 + signal.SIGTERM
 
 
-class Terminated(Exception):
-    """SIGTERM arrived: unwind as Ctrl-C does, so a build discards its staging folder and stops its indexer."""
+class Terminated(SystemExit):
+    """SIGTERM arrived: unwind as Ctrl-C does, so a build discards its staging folder and stops its indexer.
+
+    A SystemExit, so that no event loop or request handler takes it for an error and carries on.
+    """
 
 
 def raise_terminated(signum, frame) -> None:
-    raise Terminated()
+    raise Terminated(TERMINATED)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from dossier.serve import Preview, make_app, resolve_request, with_banner
 
 
 def preview_for(root: Path) -> Preview:
-    builder = Builder(root / "content", root / "site", search=False)
+    builder = Builder(root / "content", root / "site", search=False, swap=False)  # as build.py serve makes it
     preview = Preview(builder, root / "seeds", [root / "content", root / "layouts", root / "seeds"])
     (root / "seeds").mkdir(exist_ok=True)
     preview.build()
