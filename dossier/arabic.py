@@ -56,11 +56,22 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
-def name_forms(word: str) -> set[str]:
-    """Return the forms one word of an entity name may take: with and without the article."""
-    if word.startswith("ال") and len(word) - 2 >= MIN_STEM:
-        return {word, word[2:]}
-    return {word}
+@lru_cache(maxsize=1 << 17)
+def word_parses(word: str) -> tuple[tuple[str, str], ...]:
+    """Split a normalized word every way its proclitics allow, as (proclitics, rest); the rest keeps its article.
+
+    «وبالحسكه» -> ("", "وبالحسكه"), ("و", "بالحسكه"), ("وب", "الحسكه"); «للاردن» (ل + ال, the alef
+    dropped) -> ("ل", "الاردن") besides ("ل", "لاردن").
+    """
+    parses = [("", word)]
+    if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM:
+        parses.append((word[0], word[1:]))
+    for prefix, rest in list(parses):
+        if rest[:1] in PREPOSITIONS and len(rest) - 1 >= MIN_STEM:
+            parses.append((prefix + rest[0], rest[1:]))
+            if rest.startswith("لل") and len(rest) - 2 >= MIN_STEM:
+                parses.append((prefix + "ل", "ا" + rest[1:]))
+    return tuple(parses)
 
 
 def term_slug(name: str) -> str:

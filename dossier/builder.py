@@ -13,7 +13,7 @@ from .cache import (cache_path, code_version, dependency_versions, file_stamp, r
                     vouched_stamp, write_cache)
 from .collect import collect
 from .errors import ContentError, ContentErrors
-from .gazetteer import GAZETTEER_PATH, Gazetteer, load_gazetteer
+from .gazetteer import GAZETTEER_PATH, Gazetteer, gazetteer_for
 from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
 from .pages import Output, Page
 from .parallel import parallel_map
@@ -224,7 +224,7 @@ class Builder:
             self._gazetteer = None
         self._gazetteer_stamp = fresh.get(str(path))
         if self._gazetteer is None:
-            self._gazetteer = load_gazetteer(path, display_path(path))
+            self._gazetteer = gazetteer_for(self.content_dir, display_path(path))
         return self._gazetteer
 
     def _load_pages(self, gazetteer: Gazetteer, timings: Timings, paths: list[str], known: dict[str, tuple],

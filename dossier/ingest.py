@@ -16,7 +16,7 @@ import yaml
 from . import arabic
 from .dates import WeekdayEvidence, find_weekday, resolve_weekday
 from .errors import ContentError
-from .gazetteer import KINDS, GAZETTEER_PATH, Gazetteer, load_gazetteer
+from .gazetteer import KINDS, GAZETTEER_PATH, Gazetteer, gazetteer_for
 from .textio import atomic_write, decode_text
 
 log = logging.getLogger(__name__)
@@ -320,7 +320,7 @@ def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, arou
     if content_dir.is_dir() and remove_stale_temporaries(content_dir):
         log.info("ingest: removed temporary files an interrupted ingest left in %s", content_dir)
     try:
-        gazetteer = load_gazetteer(content_dir / GAZETTEER_PATH, str(content_dir / GAZETTEER_PATH))
+        gazetteer = gazetteer_for(content_dir, str(content_dir / GAZETTEER_PATH))
     except ContentError as error:
         report.errors.append(error)
         gazetteer = Gazetteer(())

@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .dates import PRECISIONS, PartialDate, parse_partial_date
 from .errors import ContentError, ContentErrors
-from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, load_gazetteer
+from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
 from .arabic import term_slug
 from .pages import Event, Page, Settings, usable_slug
 
@@ -546,7 +546,7 @@ def load_pages(content_dir: Path) -> tuple[list[Page], list[Event]]:
     errors: list[ContentError] = []
     gazetteer = Gazetteer(())
     try:
-        gazetteer = load_gazetteer(content_dir / GAZETTEER_PATH, display_path(content_dir / GAZETTEER_PATH))
+        gazetteer = gazetteer_for(content_dir, display_path(content_dir / GAZETTEER_PATH))
     except ContentError as error:
         errors.append(error)
     converter = MarkdownConverter()

@@ -42,10 +42,11 @@ def test_word_forms_never_strip_a_word_down_below_two_letters(word):
     assert all(len(form) >= min(len(word), arabic.MIN_STEM) for form in arabic.word_forms(word))
 
 
-def test_name_forms_drop_only_the_article():
-    assert arabic.name_forms("الحسكه") == {"الحسكه", "حسكه"}
-    assert arabic.name_forms("سانا") == {"سانا"}
-    assert arabic.name_forms("ال") == {"ال"}
+def test_word_parses_split_proclitics_and_keep_the_article():
+    assert arabic.word_parses("وبالحسكه") == (("", "وبالحسكه"), ("و", "بالحسكه"), ("وب", "الحسكه"))
+    assert ("ل", "الاردن") in arabic.word_parses("للاردن")  # ل + ال with the alef dropped
+    assert ("ل", "لبنان") in arabic.word_parses("للبنان")
+    assert arabic.word_parses("بل") == (("", "بل"),)  # never below two letters
 
 
 @pytest.mark.parametrize("name, slug", [

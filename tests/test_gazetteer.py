@@ -191,3 +191,19 @@ def test_a_gazetteer_that_is_not_utf8_or_not_a_file_is_one_error(tmp_path):
     folder.mkdir()
     with pytest.raises(ContentError, match="cannot read the gazetteer"):
         load_gazetteer(folder, "content/_data/entities.yaml")
+
+
+@pytest.mark.parametrize("text, kind, wrong", [
+    ("جرفت السيول سيارات في الوادي", "places", "سيول"),  # floods
+    ("مرّر كاسيا الكرة إلى زميله", "places", "آسيا"),  # a footballer
+    ("روسيا اليوم أقوى مما كانت", "sources", "RT"),  # «Russia today»
+    ("تحدث السفير عن المصالح السورية", "places", "سوريا"),  # an adjective
+    ("وكالة سانا الصحفية", "places", "سوريا"),
+])
+def test_collisions_the_shipped_gazetteer_must_not_make(shipped, text, kind, wrong):
+    assert wrong not in shipped.find(text)[kind]
+
+
+def test_the_channel_is_found_where_the_text_names_it(shipped):
+    assert "RT" in shipped.find("قالت قناة روسيا اليوم إن")["sources"]
+    assert shipped.find("زار الوزير سيول ثم آسيا الوسطى")["places"] == ["سيول", "آسيا"]
