@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import os
 import posixpath
 import shutil
@@ -13,6 +14,8 @@ from .pages import RESERVED_NAMES, Output
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
+TMP_PREFIX = ".tmp-"  # a file being written; the preview's watcher ignores these names too
+_tmp_numbers = itertools.count()
 
 
 def check_output_path(output_path: str) -> None:
@@ -177,13 +180,16 @@ def _link_tree(source: Path, target: Path) -> set[str]:
     """Mirror source into target with hard links (copies where links fail); return the files' output paths."""
     found = set()
     for dirpath, dirnames, filenames in os.walk(source):
+        # A build makes no hidden folders: those are someone's work in progress (the preview's next
+        # search index), never carried over.
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         relative = os.path.relpath(dirpath, source)
         os.makedirs(os.path.join(target, relative), exist_ok=True)
         for name in filenames:
             source_file = os.path.join(dirpath, name)
             target_file = os.path.join(target, relative, name)
-            if os.path.islink(source_file):
-                continue  # a link planted in site/ is never carried over
+            if os.path.islink(source_file) or name.startswith(TMP_PREFIX):
+                continue  # a link planted in site/, a stopped writer's temporary file
             try:
                 os.link(source_file, target_file)
             except OSError:
@@ -200,12 +206,21 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _replace_file(path: Path, data: bytes) -> None:
-    """Write a new file in place of a (possibly hard-linked) old one without touching the old inode."""
+    """Write a new file in place of a (possibly hard-linked) old one without touching the old inode.
+
+    The temporary file is created, never opened if it exists (a stray one may be a link into the
+    live site), and its name is short, so any output name that fits fits it too.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{path.name}")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{next(_tmp_numbers)}")
+    tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
+    try:
+        with open(tmp, "xb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _write_new_file(path: str, data: bytes, made_dirs: set[str]) -> None:
