@@ -116,13 +116,19 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from dossier.builder import Builder
-
+    from dossier.builder import Builder, BuildResult
+    from dossier.errors import ContentError
+    from dossier.lock import SiteLock
     from dossier.parallel import default_workers
 
-    builder = Builder(args.content, args.out, layouts_dir=args.layouts, base_url=args.base_url, drafts=args.drafts,
-                      search=args.search, workers=default_workers(), persist=True)
-    result = builder.build()
+    try:
+        with SiteLock(args.out, "build").hold():  # another build of this site/ finishes first
+            builder = Builder(args.content, args.out, layouts_dir=args.layouts,
+                              base_url=args.base_url, drafts=args.drafts, search=args.search,
+                              workers=default_workers(), persist=True)
+            result = builder.build()
+    except ContentError as error:
+        result = BuildResult(errors=[error])
     for error in result.errors:
         print(error, file=sys.stderr)
     if result.errors:

@@ -76,7 +76,8 @@ class Builder:
         self._gazetteer: Gazetteer | None = None
         self._memo = RenderMemo()
         self._memo_key: tuple | None = None
-        self._written: dict[str, bytes] = {}
+        self._written: dict[str, bytes] = {}  # what the last build wrote, in site/ as it was then:
+        self._written_site: tuple | None = None
         self.persist = persist  # keep parsed pages in a JSON file between runs (the command line does)
         self._cache_path = cache_path(self.site_dir)
         # Pages name their files relative to the working folder: a cache made from another folder is not reused.
@@ -132,9 +133,12 @@ class Builder:
                     changed = write_outputs(outputs, self.site_dir, extra=self._search_index(timings),
                                             previous=self._written)
                 else:
+                    if self._site_identity() != self._written_site:
+                        self._written = {}  # another build swapped in site/: compare with the disk
                     changed = write_in_place(outputs, self.site_dir, self._written)
                 timings.lap("write")
                 self._written = {o.output_path: o.data for o in outputs}
+                self._written_site = self._site_identity()
             if self.persist:
                 self._save_cache(self._inputs(fresh), len(site.pages))
                 timings.lap("write")
@@ -209,6 +213,11 @@ class Builder:
         except OSError:
             return None
         return (folder.st_ino, folder.st_mtime_ns, status.st_ino, status.st_mtime_ns)
+
+    def _site_identity(self) -> tuple | None:
+        """Which site/ folder this is: a swap changes it, an update in place does not."""
+        stamp = self._site_stamp()
+        return stamp and (stamp[0], stamp[2])
 
     def _save_cache(self, inputs: str, page_count: int) -> None:
         self._previous_build = {"inputs": inputs, "site": list(self._site_stamp() or ()), "pages": page_count,

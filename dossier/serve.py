@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 from .builder import Builder
 from .errors import ContentError
 from .ingest import IngestReport, ingest_seeds
+from .lock import SiteLock
 from .plural import count_words
 from .search import SEARCH_DIR, reindex_in_place
 
@@ -63,7 +64,8 @@ class Preview:
         self.errors: list[str] = []
         self.stamps = scan(watched)
         self.rebuilds = 0
-        self.search = SearchIndexer(builder.site_dir)
+        self.lock = SiteLock(builder.site_dir, "serve")  # builds of this site/ take turns with us
+        self.search = SearchIndexer(builder.site_dir, self.lock)
         self.reload_wanted = threading.Event()
         self.seed_stamps: dict | None = None
         self.ingest_report = IngestReport()
@@ -82,7 +84,8 @@ class Preview:
             # The pages ingest wrote are part of this build. Stamped before the build reads anything, so
             # a save that lands during the build is seen by the next poll, never lost.
             self.stamps = scan(self.watched)
-        result = self.builder.build()
+        with self.lock.hold():
+            result = self.builder.build()
         errors = [str(e) for e in report.errors + result.errors]
         self.rebuilds += 1
         milliseconds = (time.perf_counter() - started) * 1000
@@ -134,8 +137,9 @@ class Preview:
 class SearchIndexer:
     """Rebuild the search index in the background: pages appear at once, search catches up seconds later."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, site_lock: SiteLock):
         self.site_dir = site_dir
+        self.site_lock = site_lock
         self.lock = threading.Lock()
         self.wanted = threading.Event()
         self.thread: threading.Thread | None = None
@@ -152,7 +156,8 @@ class SearchIndexer:
             self.wanted.clear()
             started = time.perf_counter()
             try:
-                reindex_in_place(self.site_dir)
+                with self.site_lock.hold():
+                    reindex_in_place(self.site_dir)
             except ContentError as error:
                 log.error("%s", error)
                 continue

@@ -27,7 +27,7 @@ ARTICLES = 300
 KILLS = int(os.environ.get("DOSSIER_CRASH_KILLS", "30"))
 SEARCH_DIR = "pagefind"
 PLACES = ["القامشلي", "الحسكة", "سوريا", "دمشق", "حلب", "إدلب", "الرقة"]
-LEFTOVERS_ALLOWED = {"content", "site", ".site.cache.json"}
+LEFTOVERS_ALLOWED = {"content", "site", ".site.cache.json", ".site.lock"}
 MOMENTS = ("anywhere", "late", "while indexing", "just after the swap")
 
 pytestmark = pytest.mark.slow
