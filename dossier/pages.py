@@ -18,6 +18,7 @@ ARTICLES = "articles"
 class Settings:
     title: str = "ملف"
     description: str = ""
+    curator: str = "القيّم على الملف"  # the feed's author: who chose and edited the articles
     base_url: str = ""
     locale: str = "ar_SY"
     hijri: bool = True

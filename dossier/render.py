@@ -361,8 +361,14 @@ def _url_path(base_url: str) -> str:
 def _latest(site: Site) -> dt.datetime:
     """Stamp the feed with its newest article's date, so a rebuild of the same content is byte-identical."""
     dated = [p.date.start for p in site.pages if p.date]
-    day = max(dated) if dated else dt.date(2000, 1, 1)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return day_stamp(max(dated) if dated else dt.date(2000, 1, 1))
+
+
+def day_stamp(day: dt.date) -> dt.datetime:
+    """A time for a day that a feed reader shows as that same day from UTC-12 to UTC+11: noon UTC.
+
+    Midnight UTC showed every article a day early west of Greenwich."""
+    return dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc)
 
 
 def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
@@ -370,6 +376,6 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     env.filters["arabic_date"] = lambda d: dates.format_arabic(d, locale) if d else ""
     env.filters["hijri_date"] = lambda d: dates.format_hijri(d) if d and hijri else ""
     env.filters["month_name"] = lambda m: dates.format_arabic(dates.PartialDate(dt.date(2000, m, 1), "month"), locale).rsplit(" ", 1)[0]
-    env.filters["rfc3339"] = lambda d: dt.datetime(d.start.year, d.start.month, d.start.day, tzinfo=dt.timezone.utc).isoformat()
+    env.filters["rfc3339"] = lambda d: day_stamp(d.start).isoformat()
     env.filters["html"] = Markup
     env.filters["count_words"] = count_words
