@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import posixpath
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,7 +12,6 @@ import jinja2
 from markupsafe import Markup
 
 from . import dates
-from .arabic import clitic_free_forms
 from .collect import YearGroup, group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
@@ -30,7 +27,6 @@ TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year (and
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
-TAG = re.compile(r"<[^>]*>")
 # Placeholders for the root-relative prefix of links in a card, replaced for each listing depth.
 CARD_ROOT, CARD_ROOT_OR_DOT = "\ue000root\ue000", "\ue000root-or-dot\ue000"
 
@@ -49,8 +45,7 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
-                       search_forms=search_forms)
+    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES)
     return env
 
 
@@ -64,11 +59,6 @@ def static_files(layouts_dirs: list[Path]) -> dict[str, Path]:
                 if path.is_file() and not path.name.startswith("."):
                     found[f"{STATIC_DIR}/{path.relative_to(root).as_posix()}"] = path
     return found
-
-
-def search_forms(page: Page) -> str:
-    """The article's words with their clitics taken off, for the search index only."""
-    return " ".join(clitic_free_forms(page.title + "\n" + html.unescape(TAG.sub(" ", page.html))))
 
 
 class RenderMemo:

@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 from .errors import ContentError
+from .search_source import SOURCE_DIR, write_search_source
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +82,15 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
     Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
     change under it) and when this process exits, so no indexer is ever left running.
     """
-    command = [*PAGEFIND, "--site", str(site_dir), "--output-path", str(index_dir),
+    source = write_search_source(site_dir)  # the articles as indexed: with their clitic-free forms
+    command = [*PAGEFIND, "--site", str(source), "--output-path", str(index_dir),
                "--glob", "articles/**/*.html", "--quiet"]
     articles = article_count(site_dir)
     timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * articles
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
+        shutil.rmtree(source, ignore_errors=True)
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built: {error}") from None
     _running[process] = index_dir
     try:
@@ -99,6 +102,7 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
             process.kill()
             process.communicate()
         _running.pop(process, None)
+        shutil.rmtree(source, ignore_errors=True)
     if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
         detail = " ".join((stderr or stdout).split())[-300:]
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
@@ -151,6 +155,7 @@ def _stop_running_indexers() -> None:
         process.kill()
         process.wait()
         shutil.rmtree(index_dir, ignore_errors=True)
+        shutil.rmtree(index_dir.parent / SOURCE_DIR, ignore_errors=True)
 
 
 _running: dict[subprocess.Popen, Path] = {}  # each indexer running, with the folder it writes

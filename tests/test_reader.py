@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,3 +59,42 @@ def test_feed_content_runs_right_to_left_in_any_reader_pane(feed):
 
 def test_feed_author_is_the_curator_not_the_dossier(feed):
     assert feed.feed.author == CURATOR
+
+
+BARE_FORM = re.compile(r"(?<!\w)مدرعات")  # the clitic-free form alone, not inside «والمدرعات»
+CLITIC_BODY = "عبرت فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى."
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> Path:
+    from conftest import TINY_SITE, page
+
+    root = make_site(tmp_path_factory.mktemp("indexed"),
+                     {**TINY_SITE, "content/2019-d.md": page("رحلة القافلة", "2019-11-15", body=CLITIC_BODY)})
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+def test_no_page_a_reader_gets_holds_the_index_only_forms(indexed):
+    for path in indexed.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert 'data-pagefind-meta="forms"' not in text and not BARE_FORM.search(text), path
+    assert not (indexed / ".search-source").exists()
+
+
+@pytest.mark.skipif(shutil.which("w3m") is None, reason="w3m not installed: apt-get install w3m")
+def test_a_text_browser_prints_no_stray_word_list(indexed):
+    article = indexed / "articles/2019-d/index.html"
+    shown = subprocess.run(["w3m", "-dump", "-T", "text/html", "-O", "UTF-8", str(article)], capture_output=True,
+                           text=True, timeout=60).stdout
+    assert "فالقافلة والمدرعات" in shown
+    assert not BARE_FORM.search(shown)
+
+
+def test_the_index_still_holds_the_forms(indexed):
+    import gzip
+
+    fragments = [gzip.decompress(p.read_bytes()) for p in (indexed / "pagefind/fragment").glob("*.pf_fragment")]
+    found = [f for f in fragments if "والمدرعات".encode() in f]
+    assert found and BARE_FORM.search(found[0].decode("utf-8"))
