@@ -86,12 +86,15 @@ class Gazetteer:
         """Return the entity of this kind with this name or spelling, if the gazetteer has it."""
         return self._by_spelling().get((kind, arabic.normalize(name)))
 
-    def _by_spelling(self) -> dict[tuple[str, str], Entity]:
+    def _by_spelling(self, folded: dict[int, list[str]] | None = None) -> dict[tuple[str, str], Entity]:
+        """Each entity by its folded spellings (``folded``: those already known, by id of entity)."""
         names = self.__dict__.get("_spellings")
         if names is None:
-            entities = tuple(reversed(self.entities))  # the first entry with a spelling wins
-            names = {(e.kind, arabic.normalize(s)): e for e in entities for s in e.spellings}
-            names.update({(e.kind, arabic.normalize(e.name)): e for e in entities})
+            folded = folded or {}
+            keys = {id(e): folded.get(id(e)) or [arabic.normalize(s) for s in e.spellings] for e in self.entities}
+            entities = tuple(reversed(self.entities))  # the first entry with a spelling wins,
+            names = {(e.kind, key): e for e in entities for key in keys[id(e)]}
+            names.update({(e.kind, keys[id(e)][0]): e for e in entities})  # and a name over a variant
             object.__setattr__(self, "_spellings", names)
         return names
 
@@ -277,9 +280,9 @@ def with_reference(own: Gazetteer, entries: tuple[dict, ...]) -> Gazetteer:
     """Put the curator's entities over the reference entries; see gazetteer_for."""
     reference = [_reference_entity(e) for e in entries]
     by_spelling: dict[tuple[str, str], list[int]] = {}
-    for number, entity in enumerate(reference):
-        for spelling in entity.spellings:
-            by_spelling.setdefault((entity.kind, arabic.normalize(spelling)), []).append(number)
+    for number, entry in enumerate(entries):
+        for key in entry["keys"]:
+            by_spelling.setdefault((entry["kind"], key), []).append(number)
     taken: set[int] = set()
     merged = []
     for entity in own.entities:
@@ -288,7 +291,10 @@ def with_reference(own: Gazetteer, entries: tuple[dict, ...]) -> Gazetteer:
         taken.update(numbers)
         merged.append(entity if entity.disabled else _absorb(entity, [reference[n] for n in numbers]))
     merged.extend(e for n, e in enumerate(reference) if n not in taken)
-    return Gazetteer(tuple(merged), own.reference)
+    gazetteer = Gazetteer(tuple(merged), own.reference)
+    # Index the spellings now, in the process that loaded the gazetteer: forked workers share it.
+    gazetteer._by_spelling({id(reference[n]): entries[n]["keys"] for n in range(len(entries)) if n not in taken})
+    return gazetteer
 
 
 def _absorb(entity: Entity, others: list[Entity]) -> Entity:
