@@ -72,6 +72,9 @@ def make_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--force", action="store_true", help="regenerate pages from their seeds, keeping a backup of each")
     ingest.add_argument("--around", type=iso_date, metavar="YYYY-MM-DD",
                         help="resolve a weekday named in an article to the nearest such date (marked inferred)")
+    ingest.add_argument("--retag", action="store_true",
+                        help="re-detect entities on the pages already in content/ after the gazetteer "
+                             "changed, keeping the curator's own additions and removals")
     ingest.set_defaults(run=run_ingest)
 
     build = commands.add_parser("build", parents=[common, paths, site], help="render content/ into site/",
@@ -107,11 +110,26 @@ def iso_date(text: str) -> dt.date:
 def run_ingest(args: argparse.Namespace) -> int:
     from dossier.ingest import ingest_seeds
 
+    if getattr(args, "retag", False):
+        return run_retag(args)
     report = ingest_seeds(args.seeds, args.content, force=getattr(args, "force", False), around=getattr(args, "around", None))
     for error in report.errors:
         print(error, file=sys.stderr)
     log.info("ingest: %d new page(s), %d article(s) already in the dossier, %d problem(s)",
              len(report.written), report.skipped, len(report.errors))
+    return 1 if report.errors else 0
+
+
+def run_retag(args: argparse.Namespace) -> int:
+    from dossier.retag import retag_pages
+
+    report = retag_pages(args.content)
+    for change in report.changes:
+        print(change.describe())
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    log.info("retag: %d page(s) changed, %d unchanged, %d problem(s)",
+             len(report.changes), report.unchanged, len(report.errors))
     return 1 if report.errors else 0
 
 

@@ -218,6 +218,8 @@ def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer:
             meta["date"] = resolve_weekday(evidence.weekday, around)
     for kind in KINDS:
         meta[kind] = entities[kind]
+    # What detection gave, for --retag (copies: a list the YAML holds twice would be written as an alias).
+    meta["detected"] = {kind: list(entities[kind]) for kind in KINDS if entities[kind]}
     meta["provenance"] = {"seed": seed_name, "sha256": seed_sha256,
                           "lines": [article.first_line, article.last_line], "fingerprint": fingerprint}
     return meta

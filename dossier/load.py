@@ -29,7 +29,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 STATUSES = ("new", "reviewed", "draft")
 DIRECTIONS = ("rtl", "ltr", "auto")
 KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
-              "date_evidence", "events", "updated", *KINDS}
+              "date_evidence", "events", "updated", "detected", *KINDS}
 EVENT_KEYS = ("date", "precision", "end", "text", "places", "people", "article")
 NEAR_MISS = 2  # a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
