@@ -1,6 +1,7 @@
 """The gazetteer: known entities, their spelling variants, and finding them in text."""
 from __future__ import annotations
 
+import difflib
 import reprlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +86,17 @@ class Gazetteer:
     def entity(self, kind: str, name: str) -> Entity | None:
         """Return the entity of this kind with this name or spelling, if the gazetteer has it."""
         return self._by_spelling().get((kind, arabic.normalize(name)))
+
+    def nearest(self, kind: str, name: str) -> str | None:
+        """The name of the entity of this kind spelled most like a name the gazetteer does not know."""
+        spellings = self.__dict__.get("_kind_spellings")
+        if spellings is None:
+            spellings = {}
+            for (entity_kind, spelling), entity in self._by_spelling().items():
+                spellings.setdefault(entity_kind, {})[spelling] = entity.name
+            object.__setattr__(self, "_kind_spellings", spellings)
+        close = difflib.get_close_matches(arabic.normalize(name), list(spellings.get(kind, ())), n=1, cutoff=0.6)
+        return spellings[kind][close[0]] if close else None
 
     def _by_spelling(self, folded: dict[int, list[str]] | None = None) -> dict[tuple[str, str], Entity]:
         """Each entity by its folded spellings (``folded``: those already known, by id of entity)."""

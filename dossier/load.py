@@ -429,6 +429,7 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         errors.append(ContentError(src_path, 1, f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)"))
     if errors:
         raise ContentErrors(errors)
+    warn_unknown_names(gazetteer, meta, lines, src_path)
     try:
         html = converter.convert(body)
     except RecursionError:
@@ -446,6 +447,16 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         meta=MappingProxyType(meta),
         **{kind: _canonical_names(gazetteer, kind, meta.get(kind)) for kind in KINDS},
     )
+
+
+def warn_unknown_names(gazetteer: Gazetteer, meta: dict, lines: dict[str, int], src_path: str) -> None:
+    """Say which names the gazetteer does not know (each gets a page of its own), with the nearest it knows."""
+    for kind in KINDS:
+        for name in meta.get(kind) or ():
+            if gazetteer.entity(kind, name) is None:
+                nearest = gazetteer.nearest(kind, name)
+                log.warning("%s", ContentError(src_path, lines.get(kind), f"name not in the gazetteer: {name!r:.40}"
+                                               + (f", nearest: {nearest!r:.40}" if nearest else "")))
 
 
 def _canonical_names(gazetteer: Gazetteer, kind: str, names: list[str] | None) -> tuple[str, ...]:

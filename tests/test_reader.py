@@ -98,3 +98,64 @@ def test_the_index_still_holds_the_forms(indexed):
     fragments = [gzip.decompress(p.read_bytes()) for p in (indexed / "pagefind/fragment").glob("*.pf_fragment")]
     found = [f for f in fragments if "والمدرعات".encode() in f]
     assert found and BARE_FORM.search(found[0].decode("utf-8"))
+
+
+def w3m_dump(path: Path) -> str:
+    if shutil.which("w3m") is None:
+        pytest.skip("w3m not installed: apt-get install w3m")
+    return subprocess.run(["w3m", "-dump", "-T", "text/html", "-O", "UTF-8", str(path)], capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+@pytest.mark.parametrize("output_path, dead", [
+    ("search/index.html", "عرض المزيد"), ("search/index.html", "لا يعمل عند فتح الملفات"),
+    ("timeline/index.html", "اعرض ما يخص"),
+])
+def test_a_text_browser_meets_no_control_that_needs_javascript(built, output_path, dead):
+    assert dead not in w3m_dump(built / output_path)
+
+
+def test_the_entity_index_has_one_name_in_the_menu_its_title_and_heading(built):
+    name = "الأماكن والأشخاص والمنظمات والمصادر"
+    index = (built / "entities/index.html").read_text(encoding="utf-8")
+    assert f'aria-current="page">{name}</a>' in index and f"<title>{name} · " in index and f"<h1>{name}</h1>" in index
+    assert f">{name}</a>" in (built / "index.html").read_text(encoding="utf-8")
+
+
+def test_cards_name_people_and_organizations_too(built):
+    home = (built / "index.html").read_text(encoding="utf-8")
+    card = home[home.index("إسبر يتحدث عن سوريا"):]
+    card = card[:card.index("</article>")]
+    assert "<dt>أشخاص</dt>" in card and "مارك إسبر" in card
+
+
+def test_a_lone_next_link_keeps_its_side_and_both_have_arrows(built):
+    first = (built / "articles/2019-c/index.html").read_text(encoding="utf-8")  # the oldest dated article
+    pager = first[first.index('<nav class="pager"'):]
+    assert 'rel="prev"' not in pager[:pager.index("</nav>")]
+    assert '<span aria-hidden="true"> ←</span></a>' in pager
+    css = (built / "static/style.css").read_text(encoding="utf-8")
+    assert '.pager [rel="next"] { margin-inline-start: auto; }' in css and ".pagination a" in css
+
+
+def test_every_page_has_link_preview_metadata(built):
+    article = (built / "articles/2019-a/index.html").read_text(encoding="utf-8")
+    for tag in ['<meta property="og:title" content="وصول رتل إلى القامشلي">', '<meta property="og:type" content="article">',
+                '<meta property="og:url" content="https://example.org/dossier/articles/2019-a/">',
+                '<meta property="og:description" content="رتل في القامشلي.">', '<meta name="twitter:card" content="summary">',
+                '<meta property="article:published_time" content="2019-11-13">']:
+        assert tag in article
+    for path in built.rglob("*.html"):
+        if "pagefind" not in path.parts:
+            assert '<meta property="og:url"' in path.read_text(encoding="utf-8"), path
+
+
+def test_a_name_not_in_the_gazetteer_is_said_with_the_nearest_known(tmp_path):
+    from conftest import TINY_SITE, page
+
+    make_site(tmp_path, {**TINY_SITE, "content/x.md": page("خبر", "2019-11-20", places=["القامشل", "قرية مجهولة"])})
+    result = build(tmp_path, "--no-search")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "content/x.md:4: name not in the gazetteer: 'القامشل', nearest: 'القامشلي'" in lines, lines
+    assert "content/x.md:4: name not in the gazetteer: 'قرية مجهولة'" in lines

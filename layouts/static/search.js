@@ -7,25 +7,52 @@
   var input = document.getElementById("search-query");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var more = document.getElementById("search-more");
+  // Made here, not in the page: a text browser or a reader without JavaScript would meet them dead.
+  var more = document.createElement("button");
+  more.type = "button";
+  more.id = "search-more";
+  more.hidden = true;
+  more.textContent = "عرض المزيد من النتائج";
+  list.after(more);
   var filterBox = document.getElementById("search-filters");
   var KIND_NAMES = { places: "المكان", people: "الشخص", organizations: "المنظمة", sources: "المصدر" };
   var PAGE_SIZE = 10;
   var MIN_FORM = 3;  // shorter clitic-free forms match too many unrelated words
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  if (location.protocol === "file:") {
-    document.getElementById("search-file-notice").hidden = false;
-    return;
-  }
   var pagefindUrl = new URL(script.dataset.pagefind, location.href);
   var siteRoot = new URL("../", pagefindUrl);
+  if (location.protocol === "file:") {
+    status.before(fileNotice());
+    more.remove();
+    return;
+  }
   var arabic = window.DossierArabic;
   var pagefind = null;
   var selects = {};
   var found = [];     // Pagefind results of the current search, best first
   var shown = 0;
   var generation = 0; // a newer search makes the answers of older ones moot
+
+  function fileNotice() {
+    var notice = document.createElement("p");
+    notice.className = "notice";
+    notice.id = "search-file-notice";
+    notice.append("البحث لا يعمل عند فتح الملفات مباشرة من القرص؛ يحتاج الموقع إلى خادم ويب (مثل ");
+    var command = document.createElement("code");
+    command.dir = "ltr";
+    command.textContent = "python build.py serve";
+    notice.append(command, "). يمكنك التصفح عبر ");
+    [["entities/index.html", "فهرس الأماكن والأشخاص والمنظمات والمصادر"], ["timeline/index.html", "الخط الزمني"]]
+      .forEach(function (target, i) {
+        var link = document.createElement("a");
+        link.href = new URL(target[0], siteRoot).href;
+        link.textContent = target[1];
+        notice.append(i ? " أو " : "", link);
+      });
+    notice.append(".");
+    return notice;
+  }
 
   function countText(n) {
     if (!n) return "لا نتائج لهذا البحث.";

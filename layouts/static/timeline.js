@@ -1,10 +1,22 @@
 // Filter the timeline by a place or person; without JavaScript the whole timeline shows.
 (function () {
   "use strict";
-  var box = document.querySelector(".timeline-filter");
-  var select = document.getElementById("timeline-place");
   var entries = Array.prototype.slice.call(document.querySelectorAll(".timeline .entry"));
-  if (!box || !select || !entries.length) return;
+  var heading = document.querySelector("main h1");
+  if (!entries.length || !heading) return;
+  // Made here, not in the page: without JavaScript it would be a filter that does nothing.
+  var box = document.createElement("div");
+  box.className = "timeline-filter";
+  var label = document.createElement("label");
+  label.htmlFor = "timeline-place";
+  label.textContent = "اعرض ما يخص:";
+  var select = document.createElement("select");
+  select.id = "timeline-place";
+  var any = document.createElement("option");
+  any.value = "";
+  any.textContent = "كل الأماكن والأشخاص";
+  select.appendChild(any);
+  box.append(label, " ", select);
   var names = {};
   entries.forEach(function (entry) {
     (entry.dataset.places + "|" + entry.dataset.people).split("|").forEach(function (name) { if (name) names[name] = true; });
@@ -22,5 +34,5 @@
       entry.hidden = Boolean(wanted) && own.indexOf(wanted) < 0;
     });
   });
-  box.hidden = false;
+  heading.after(box);
 })();
