@@ -77,6 +77,17 @@ def make_parser() -> argparse.ArgumentParser:
                              "changed, keeping the curator's own additions and removals")
     ingest.set_defaults(run=run_ingest)
 
+    entities = commands.add_parser(
+        "entities", parents=[common, paths], help="list names in the pages that the gazetteer does not know",
+        description="List the names ingest could not place (after cue words such as «الرئيس», «مدينة», "
+                    "«حزب», «صحيفة»; «… بن …», «أبو …»; Latin-script names), with their counts and an "
+                    "example line, the most widespread first.")
+    entities.add_argument("--min", type=int, default=2, metavar="N", help="only names in N articles or more (default: 2)")
+    entities.add_argument("--limit", type=int, default=50, metavar="N", help="list at most N names (default: 50)")
+    entities.add_argument("--write", action="store_true",
+                          help="append the listed names to content/_data/entities.yaml, each marked 'review: true'")
+    entities.set_defaults(run=run_entities)
+
     build = commands.add_parser("build", parents=[common, paths, site], help="render content/ into site/",
                                 description="Render the curated pages into a static website.")
     build.set_defaults(run=run_build)
@@ -131,6 +142,32 @@ def run_retag(args: argparse.Namespace) -> int:
     log.info("retag: %d page(s) changed, %d unchanged, %d problem(s)",
              len(report.changes), report.unchanged, len(report.errors))
     return 1 if report.errors else 0
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    from dossier.candidates import find_candidates, write_candidates
+    from dossier.errors import ContentError
+
+    if args.min < 1 or args.limit < 1:
+        print("build.py entities: --min and --limit must be at least 1", file=sys.stderr)
+        return 2
+    candidates, errors = find_candidates(args.content)
+    listed = [c for c in candidates if len(c.pages) >= args.min][:args.limit]
+    for candidate in listed:
+        print(f"{len(candidate.pages):5d} {candidate.count:6d}  {candidate.kind:<13} {candidate.name}"
+              f"  | {candidate.example}")
+    if args.write and listed:
+        try:
+            path = write_candidates(args.content, listed)
+        except ContentError as error:
+            errors.append(error)
+        else:
+            log.info("entities: %d name(s) added to %s, marked 'review: true'", len(listed), path)
+    for error in errors:
+        print(error, file=sys.stderr)
+    log.info("entities: %d unknown name(s), %d listed (articles, times, kind, name, example)",
+             len(candidates), len(listed))
+    return 1 if errors else 0
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -11,18 +11,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import arabic
 from .errors import ContentError
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
 from .load import display_path, page_paths, parse_front_matter, split_front_matter
 from .textio import atomic_write
+from .yamltext import set_top_level
 
 log = logging.getLogger(__name__)
 
 DETECTED = "detected"
-SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -114,22 +112,6 @@ def merge_names(current: list[str], recorded: list[str] | None, detected: list[s
     new = [n for n in detected if key(n) not in recorded_keys and key(n) not in current_keys]
     taken_off = [n for n in recorded or () if key(n) not in current_keys and key(n) not in detected_keys]
     return kept + new, detected + taken_off
-
-
-def set_top_level(front: str, key: str, value: object) -> str:
-    """Replace (or append) one top-level key of YAML text, leaving every other line as it is."""
-    block = yaml.dump({key: value}, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False,
-                      width=1000).rstrip("\n").split("\n")
-    lines = front.split("\n") if front else []
-    start = next((i for i, line in enumerate(lines) if line.split(":", 1)[0] == key and ":" in line), None)
-    if start is None:
-        return "\n".join(lines + block)
-    end = start + 1
-    while end < len(lines) and (lines[end][:1] in (" ", "\t", "-") or not lines[end].strip()):
-        end += 1
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1  # blank lines after the block stay where they are
-    return "\n".join(lines[:start] + block + lines[end:])
 
 
 def _check_only_entities_changed(before: dict, new_front: str, src_path: str) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import run_cli
 from dossier.load import parse_front_matter, split_front_matter
-from dossier.retag import merge_names, set_top_level
+from dossier.retag import merge_names
+from dossier.yamltext import set_top_level
 
 SEED = """\
 اجتماع في حلب لبحث الطريق إلى منبج
