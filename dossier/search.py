@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 from .errors import ContentError
+from .index_files import ENTRY_FILE, make_reproducible
 from .search_source import SOURCE_DIR, write_search_source
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,6 @@ SEARCH_DIR = "pagefind"
 TIMEOUT_SECONDS = 120  # plus SECONDS_PER_ARTICLE for each article: a hung indexer is stopped
 SECONDS_PER_ARTICLE = 0.05
 PAGEFIND = [sys.executable, "-m", "pagefind"]
-ENTRY_FILE = "pagefind-entry.json"
 COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 
 
@@ -106,6 +106,7 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
     if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
         detail = " ".join((stderr or stdout).split())[-300:]
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
+    make_reproducible(index_dir)
     problem = index_problem(index_dir, articles)
     if problem:
         raise ContentError(SEARCH_DIR, None, f"the search index was written incomplete ({problem}); "

@@ -174,3 +174,57 @@ def test_verifying_an_index_names_what_is_missing(tmp_path):
     (index_dir / "pagefind.js").write_bytes(b"export {}")
     (index_dir / "pagefind.ar_1.pf_meta").write_bytes(b"\x1f\x8b\x08\x00trunc")
     assert index_problem(index_dir, 2).startswith("pagefind.ar_1.pf_meta is damaged")
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def filters(site: Path) -> dict[str, dict[str, list[int]]]:
+    from dossier.index_files import read_file
+
+    found = {}
+    for path in (site / SEARCH_DIR / "filter").iterdir():
+        name, values = read_file(path.read_bytes())
+        found[name] = {value: pages for value, pages in values}
+    return found
+
+
+def test_two_cold_builds_give_the_same_bytes_search_index_included(tmp_path):
+    """Pagefind writes filters in hash-map order, a new one each run; the build sorts them and renames the files."""
+    articles = {f"content/f{n:02d}.md": page(f"خبر {n}", f"2019-01-{n + 1:02d}", places=["القامشلي", "الحسكة", "سوريا"][: n % 3 + 1],
+                                            people=["مارك إسبر"] if n % 2 else [], sources=["سانا", "RT"][: n % 2 + 1])
+                for n in range(12)}
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **articles})
+    for out in ("one", "two"):
+        assert build(root, "--out", out).returncode == 0
+    one, two = site_bytes(root / "one"), site_bytes(root / "two")
+    assert one.keys() == two.keys()
+    assert [path for path in one if one[path] != two[path]] == []
+    assert any(path.startswith(f"{SEARCH_DIR}/filter/") for path in one)
+
+
+def test_sorting_the_index_keeps_every_filter_value_and_page(tiny_site, monkeypatch):
+    from dossier import search
+    from dossier.builder import Builder
+    from dossier.index_files import read_file
+
+    monkeypatch.setattr(search, "make_reproducible", lambda index_dir: None)
+    assert not Builder(tiny_site / "content", tiny_site / "as-written").build().errors
+    monkeypatch.undo()
+    assert not Builder(tiny_site / "content", tiny_site / "sorted").build().errors
+    assert filters(tiny_site / "sorted") == filters(tiny_site / "as-written")
+    assert set(filters(tiny_site / "sorted")["places"]) == {"القامشلي", "الحسكة", "سوريا"}
+    for path in (tiny_site / "sorted" / SEARCH_DIR / "filter").iterdir():
+        values = [value for value, _ in read_file(path.read_bytes())[1]]
+        assert values == sorted(values, key=lambda v: v.encode("utf-8")), path.name
+
+
+def test_cbor_items_are_read_and_written_back_to_the_same_bytes():
+    from dossier.index_files import Unreadable, decode, encode
+
+    value = ["الأماكن", [[b"\x00\x01", 23, 24, 255, 256, 65536, 2 ** 32, -1, -25]], []]
+    data = encode(value)
+    assert decode(data, 0) == (value, len(data))
+    with pytest.raises(Unreadable):
+        decode(b"\xa1\x01\x02", 0)  # a map: Pagefind writes none where the index is sorted
