@@ -19,10 +19,9 @@ from .pages import Output, Page
 from .parallel import parallel_map
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
 from .search import drop_index, index_site
-from .write import Staging, write_in_place, write_outputs
+from .write import SITE_MARKER, Staging, write_in_place, write_outputs
 
 log = logging.getLogger(__name__)
-SITE_MARKER = ".dossier-site"
 MARKER_TEXT = b"Built by build.py; this folder is replaced on every build.\n"
 
 

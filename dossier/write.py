@@ -4,16 +4,20 @@ from __future__ import annotations
 import ctypes
 import errno
 import itertools
+import logging
 import os
 import posixpath
 import shutil
+import stat
 from pathlib import Path
 
 from .errors import ContentError
 from .pages import RESERVED_NAMES, Output
 
+log = logging.getLogger(__name__)
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
+SITE_MARKER = ".dossier-site"  # in every site folder this tool wrote: no other is ever replaced
 TMP_PREFIX = ".tmp-"  # a file being written; the preview's watcher ignores these names too
 _tmp_numbers = itertools.count()
 
@@ -29,6 +33,39 @@ def check_output_path(output_path: str) -> None:
 
 def staging_dir(site_dir: Path) -> Path:
     return site_dir.parent / f".{site_dir.name}.staging"
+
+
+def live_dir(site_dir: Path) -> Path:
+    """The folder the site is published in: site/, or the one it links to (say, a web root)."""
+    return Path(os.path.realpath(site_dir)) if site_dir.is_symlink() else site_dir
+
+
+def can_swap(live: Path) -> bool:
+    """Whether a new folder can be renamed in place of this one; if not, it is updated file by file.
+
+    Not for a mount point (a Docker volume: renaming it is EBUSY), nor in a folder we may not
+    write, nor in a sticky folder (/tmp) where it is someone else's.
+    """
+    if os.path.ismount(live) or not os.access(live.parent, os.W_OK | os.X_OK):
+        return False
+    if not live.exists() or os.geteuid() == 0:
+        return True
+    parent = live.parent.stat()
+    return not parent.st_mode & stat.S_ISVTX or os.geteuid() in (parent.st_uid, live.stat().st_uid)
+
+
+def check_writable(site_dir: Path, live: Path) -> None:
+    """Refuse, before anything is written, a site folder with any folder in it we may not change."""
+    folders = [live] if live.exists() else [live.parent]
+    for dirpath, dirnames, _ in os.walk(live):
+        folders.extend(Path(dirpath, name) for name in dirnames)
+    for folder in folders:
+        if not os.access(folder, os.W_OK | os.X_OK):
+            shown = site_dir / folder.relative_to(live) if folder != live.parent else folder
+            status = folder.stat()
+            why = f"owner uid {status.st_uid}, {stat.filemode(status.st_mode)}, or a read-only disk"
+            raise ContentError(str(shown), None, f"cannot write in this folder ({why}): fix its "
+                                                 f"permissions or build with another --out")
 
 
 def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None) -> list[str]:
@@ -56,10 +93,18 @@ class Staging:
 
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir
-        self.path = staging_dir(site_dir)
+        self.live = live_dir(site_dir)
+        check_writable(site_dir, self.live)
+        self.swap = can_swap(self.live)
+        self.path = staging_dir(self.live if self.swap else site_dir)
         if self.path.exists() or self.path.is_symlink():
-            _remove(self.path)  # left over from a build that was killed
-        self.existing = _link_tree(site_dir, self.path) if site_dir.is_dir() else set()
+            try:
+                _remove(self.path)  # left over from a build that was killed
+            except OSError as error:
+                why = error.strerror or error
+                message = f"left by an earlier build and cannot be removed ({why}): remove it"
+                raise ContentError(str(self.path), None, message) from None
+        self.existing = _link_tree(self.live, self.path) if self.live.is_dir() else set()
         self._made_dirs: set[str] = set()
 
     def put(self, output_path: str, data: bytes, previous: bytes | None = None) -> bool:
@@ -85,10 +130,18 @@ class Staging:
         _prune_empty_dirs(self.path)
         if extra is not None:
             changed = changed + extra(self.path, changed + removed)
-        if not changed and not removed and self.site_dir.is_dir():
+        if not changed and not removed and self.live.is_dir():
             self.discard()
             return []
-        swap_in(self.path, self.site_dir)
+        try:
+            if self.swap:
+                swap_in(self.path, self.live)
+            else:
+                update_in_place(self.path, self.live)
+                self.discard()
+        except OSError as error:
+            message = f"could not be updated: {error.strerror or error}"
+            raise ContentError(str(self.site_dir), None, message) from None
         return sorted(changed + removed)
 
     def discard(self) -> None:
@@ -147,6 +200,23 @@ def _is_extra(output_path: str) -> bool:
     return output_path.startswith(EXTRA_DIRS)
 
 
+def update_in_place(staging: Path, live: Path) -> None:
+    """Make live hold exactly the staging folder's files, each replaced atomically, for a site/ that
+    cannot be swapped. The marker goes first: a build cut short here has changed the site's stamp,
+    so the next build is never taken for a no-op and finishes the job."""
+    wanted = _files(staging)
+    for output_path in sorted(wanted, key=lambda p: p != SITE_MARKER):
+        source, target = staging / output_path, live / output_path
+        if output_path != SITE_MARKER and target.exists() and os.path.samefile(source, target):
+            continue  # linked from the live site: unchanged
+        data = source.read_bytes()
+        if output_path == SITE_MARKER or not _same_bytes(target, data):
+            _replace_file(target, data)
+    for output_path in _files(live) - wanted:
+        (live / output_path).unlink()
+        _remove_empty_parents(live, output_path)
+
+
 def swap_in(staging: Path, site_dir: Path) -> None:
     """Put the staging folder in place of site/ atomically, then remove the old site."""
     if not site_dir.exists():
@@ -160,7 +230,10 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         os.rename(site_dir, old)
         os.rename(staging, site_dir)
         staging = old
-    _remove(staging)
+    try:
+        _remove(staging)
+    except OSError as error:  # the new site is in place; the next build says what is in the way
+        log.warning("%s: the old site could not be removed: %s", staging, error.strerror or error)
 
 
 def _exchange(a: Path, b: Path) -> bool:
