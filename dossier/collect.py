@@ -76,7 +76,8 @@ def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
         for key, name in names.items():
             entity = gazetteer.entity(kind, name)
             kind_terms.append(Term(kind, name, arabic.term_slug(name), tuple(term_pages.get(key, ())),
-                                   tuple(term_events.get(key, ())), entity.latin if entity else None))
+                                   tuple(term_events.get(key, ())), entity.latin if entity else None,
+                                   entity.spellings[1:] if entity else ()))
         terms[kind] = tuple(sorted(kind_terms, key=lambda t: arabic.sort_key(t.name)))
     return terms
 

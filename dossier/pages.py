@@ -87,6 +87,7 @@ class Term:
     pages: tuple[Page, ...]
     events: tuple[Event, ...] = ()
     latin: str | None = None
+    spellings: tuple[str, ...] = ()  # the gazetteer's other spellings of the name, Latin ones too
 
     @property
     def output_path(self) -> str:

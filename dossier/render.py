@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import dates
+from . import arabic, dates
 from .collect import YearGroup, group_timeline
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
@@ -72,6 +72,20 @@ class RenderMemo:
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
         self.cards: dict[tuple, tuple[Page, str]] = {}
+
+
+def search_spellings(site: Site) -> dict[str, list[list[str]]]:
+    """Every spelling of each entity with articles, folded, to the entity's kind and name: the search
+    page looks a query up here, so «ترمب», «كوباني» or «Cairo» find the articles tagged with the entity."""
+    spellings: dict[str, list[list[str]]] = {}
+    for kind in KINDS:
+        for term in site.terms[kind]:
+            if term.pages:
+                for spelling in (term.name, *term.spellings):
+                    entry = spellings.setdefault(arabic.normalize(spelling), [])
+                    if [kind, term.name] not in entry:
+                        entry.append([kind, term.name])
+    return spellings
 
 
 class Renderer:
@@ -146,7 +160,9 @@ class Renderer:
                 outputs += self.listing(term.output_path, "term.html", term.pages, term=term,
                                         source=f"{term.kind} «{term.name}»",
                                         key=(term.kind, term.name, term.latin, len(term.pages), term.events))
-        outputs.append(self.page("search/index.html", "search.html", key=()))
+        spellings = search_spellings(self.site)
+        outputs.append(self.page("search/index.html", "search.html", spellings=spellings,
+                                 key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items()))))
         outputs.append(self.page(NOT_FOUND, "404.html", key=()))
         entries = self.site.pages[:FEED_ENTRIES]
         outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))

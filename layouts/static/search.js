@@ -78,6 +78,23 @@
     return spellings.filter(function (text, i) { return text && text !== q && spellings.indexOf(text) === i; });
   }
 
+  // The entities a query names in any of their spellings, Latin ones too («ترمب», «كوباني», «Cairo»), as
+  // [kind, name] pairs: the build lists every spelling of each entity with articles in the page.
+  var spellingsNode = document.getElementById("search-spellings");
+  var spellings = spellingsNode ? JSON.parse(spellingsNode.textContent) : {};
+  function entitiesNamed(q) {
+    var words = arabic.words(q);
+    if (!words.length) return [];
+    var keys = arabic.wordForms(words[0]).map(function (first) { return [first].concat(words.slice(1)).join(" "); });
+    var named = [];
+    keys.forEach(function (key) {
+      (spellings[key] || []).forEach(function (entity) {
+        if (!named.some(function (e) { return e[0] === entity[0] && e[1] === entity[1]; })) named.push(entity);
+      });
+    });
+    return named;
+  }
+
   // Every clitic-free form of every word of a query, as a set.
   function formsOf(q) {
     var forms = {};
@@ -221,7 +238,13 @@
     list.setAttribute("aria-busy", "true");
     var queries = q ? [q].concat(alternatives(q)) : [null];
     var queryForms = formsOf(q);
-    return Promise.all(queries.map(function (text) { return pagefind.search(text, { filters: filters }); }))
+    // Articles tagged with an entity the query names come first, found through the entity's filter.
+    var searches = entitiesNamed(q).map(function (entity) {
+      var byEntity = Object.assign({}, filters);
+      byEntity[entity[0]] = entity[1];
+      return pagefind.search(null, { filters: byEntity });
+    }).concat(queries.map(function (text) { return pagefind.search(text, { filters: filters }); }));
+    return Promise.all(searches)
       .then(function (searches) {
         if (current !== generation) return;
         var seen = {};
