@@ -17,6 +17,7 @@ from .gazetteer import GAZETTEER_PATH, Gazetteer, gazetteer_for
 from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
 from .pages import Output, Page
 from .parallel import parallel_map
+from .project import check_links
 from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
 from .search import drop_index, index_site
 from .write import SITE_MARKER, Staging, write_in_place, write_outputs
@@ -60,9 +61,11 @@ class Builder:
                  workers: int = 1, persist: bool = False, root_path: str | None = None):
         self.content_dir = Path(content_dir)
         self.site_dir = Path(site_dir)
-        project_dir = self.content_dir.resolve().parent
-        self.layouts_dirs = list(dict.fromkeys([Path(layouts_dir or project_dir / "layouts").resolve(), BUILTIN_LAYOUTS]))
-        self.settings_path = project_dir / SETTINGS_FILE
+        self.project_dir = Path(os.path.abspath(self.content_dir)).parent  # content/ may be a link
+        curator_layouts = Path(layouts_dir or self.project_dir / "layouts")
+        self.layouts_dirs = list(dict.fromkeys([curator_layouts.resolve(), BUILTIN_LAYOUTS]))
+        self.settings_path = self.project_dir / SETTINGS_FILE
+        self.read_roots = [self.content_dir, curator_layouts, self.settings_path]  # no link out
         self.base_url = base_url
         self.drafts = drafts
         self.search = search
@@ -106,6 +109,7 @@ class Builder:
         if self._pages_to_read:
             self._cache, self._pages_to_read = read_cached_pages(self._cache_path, self._cache_key), False
         try:
+            check_links(self.project_dir, self.read_roots)
             settings = load_settings(self.settings_path)
             if self.base_url:
                 settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})

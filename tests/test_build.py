@@ -266,3 +266,48 @@ def test_bundled_dossier_builds(tmp_path):
     home = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     assert "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي" in home
     assert "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا" in home
+
+
+LINKS_OUT = {  # where a link is planted -> what it points at, outside the project
+    "layouts/static/leak.txt": "secret.txt",
+    "layouts/static/etc": ".",
+    "layouts/page.html": "secret.txt",
+    "content/leak.md": "page.md",
+    "content/_data/entities.yaml": "secret.txt",
+    "dossier.yaml": "secret.txt",
+}
+
+
+@pytest.mark.parametrize("link", sorted(LINKS_OUT))
+def test_a_link_out_of_the_project_is_an_error_naming_it(tiny_site, tmp_path_factory, link):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "secret.txt").write_text("places: []\nsecret: كلمة السر\n", encoding="utf-8")
+    (outside / "page.md").write_text(page("صفحة من خارج المشروع", "2020-01-01"), encoding="utf-8")
+    planted = tiny_site / link
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.unlink(missing_ok=True)
+    planted.symlink_to(outside / LINKS_OUT[link])
+    result = build(tiny_site)
+    assert result.returncode == 1
+    assert f"{link}: a link out of the project (to {outside}" in result.stderr, result.stderr
+    assert not (tiny_site / "site").exists()
+
+
+def test_the_content_folder_as_a_link_out_of_the_project_is_an_error(tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    make_site(elsewhere, {"content/a.md": page("مقال", "2020-01-01")})
+    root = tmp_path_factory.mktemp("project")
+    (root / "content").symlink_to(elsewhere / "content")
+    result = run_cli("build", "--content", "content", "--out", "site", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "content: a link out of the project" in result.stderr
+
+
+def test_links_that_stay_inside_the_project_are_followed(tiny_site):
+    (tiny_site / "shared").mkdir()
+    (tiny_site / "shared" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (tiny_site / "layouts" / "static").mkdir(parents=True)
+    (tiny_site / "layouts" / "static" / "logo.svg").symlink_to(tiny_site / "shared" / "logo.svg")
+    result = build(tiny_site)
+    assert result.returncode == 0, result.stderr
+    assert (tiny_site / "site" / "static" / "logo.svg").read_text(encoding="utf-8") == "<svg/>"
