@@ -77,7 +77,8 @@ def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
             entity = gazetteer.entity(kind, name)
             kind_terms.append(Term(kind, name, arabic.term_slug(name), tuple(term_pages.get(key, ())),
                                    tuple(term_events.get(key, ())), entity.latin if entity else None,
-                                   entity.spellings[1:] if entity else ()))
+                                   entity.spellings[1:] if entity else (),
+                                   entity.coordinates if entity else None))
         terms[kind] = tuple(sorted(kind_terms, key=lambda t: arabic.sort_key(t.name)))
     return terms
 

@@ -88,6 +88,7 @@ class Term:
     events: tuple[Event, ...] = ()
     latin: str | None = None
     spellings: tuple[str, ...] = ()  # the gazetteer's other spellings of the name, Latin ones too
+    coordinates: tuple[float, float] | None = None  # latitude, longitude, for the maps
 
     @property
     def output_path(self) -> str:

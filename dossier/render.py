@@ -18,6 +18,7 @@ from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
 from .parallel import parallel_map
 from .plural import count_words
+from .worldmap import locator_map, places_map
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
@@ -45,7 +46,8 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES)
+    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
+                       locator_map=locator_map)
     return env
 
 
@@ -159,7 +161,11 @@ class Renderer:
             for term in self.site.terms[kind]:
                 outputs += self.listing(term.output_path, "term.html", term.pages, term=term,
                                         source=f"{term.kind} «{term.name}»",
-                                        key=(term.kind, term.name, term.latin, len(term.pages), term.events))
+                                        key=(term.kind, term.name, term.latin, term.coordinates, len(term.pages),
+                                             term.events))
+        places = self.site.terms["places"]
+        outputs.append(self.page("map/index.html", "map.html", map=places_map(places),
+                                 key=tuple((t.name, t.coordinates, len(t.pages)) for t in places)))
         spellings = search_spellings(self.site)
         outputs.append(self.page("search/index.html", "search.html", spellings=spellings,
                                  key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items()))))

@@ -21,10 +21,11 @@ PAGES = {
     "timeline": "timeline/index.html",
     "entity": "places/القامشلي/index.html",
     "entities": "entities/index.html",
+    "map": "map/index.html",
     "search": "search/index.html?q=" + quote("إسبر"),
     "404": "404.html",
 }
-SCREENSHOT_PAGES = ["home", "article", "timeline", "search"]
+SCREENSHOT_PAGES = ["home", "article", "timeline", "search", "map"]
 SERIOUS = {"serious", "critical"}
 # Page weight budgets, uncompressed bytes: what one page costs before any font or search index.
 HTML_CSS_JS_BUDGET = 40_000
