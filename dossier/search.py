@@ -77,16 +77,14 @@ def reindex_in_place(site_dir: Path) -> None:
 
 
 def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
-    """Index the articles of a built site with Pagefind into index_dir.
+    """Index the articles and entity pages of a built site with Pagefind into index_dir.
 
     Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
     change under it) and when this process exits, so no indexer is ever left running.
     """
-    source = write_search_source(site_dir)  # the articles as indexed: with their clitic-free forms
-    command = [*PAGEFIND, "--site", str(source), "--output-path", str(index_dir),
-               "--glob", "articles/**/*.html", "--quiet"]
-    articles = article_count(site_dir)
-    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * articles
+    source, pages = write_search_source(site_dir)  # articles with their clitic-free forms, entity pages
+    command = [*PAGEFIND, "--site", str(source), "--output-path", str(index_dir), "--glob", "**/*.html", "--quiet"]
+    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * pages
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
@@ -107,34 +105,26 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
         detail = " ".join((stderr or stdout).split())[-300:]
         raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
     make_reproducible(index_dir)
-    problem = index_problem(index_dir, articles)
+    problem = index_problem(index_dir, pages)
     if problem:
         raise ContentError(SEARCH_DIR, None, f"the search index was written incomplete ({problem}); "
                                              "is the disk full? The published index was kept")
     return index_files(index_dir)
 
 
-def article_count(site_dir: Path) -> int:
-    """How many article pages Pagefind is given: one index.html in each folder under articles/."""
-    articles = site_dir / "articles"
-    if not articles.is_dir():
-        return 0
-    return sum(1 for entry in os.scandir(articles) if os.path.isfile(os.path.join(entry.path, "index.html")))
-
-
-def index_problem(index_dir: Path, articles: int) -> str | None:
+def index_problem(index_dir: Path, pages: int) -> str | None:
     """What is wrong with a freshly written index, or None when it is whole.
 
     Pagefind exits 0 even when its files could not be written in full (a full disk): each file must
-    be non-empty, each compressed file must decompress to its end, and the index must count every article.
+    be non-empty, each compressed file must decompress to its end, and the index must count every page given.
     """
     try:
         entry = json.loads((index_dir / ENTRY_FILE).read_text(encoding="utf-8"))
         counted = sum(language["page_count"] for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         return f"{ENTRY_FILE} is unreadable: {error}"
-    if counted != articles:
-        return f"{counted} of {articles} articles indexed"
+    if counted != pages:
+        return f"{counted} of {pages} pages indexed"
     for path in sorted(index_dir.rglob("*")):
         if not path.is_file():
             continue

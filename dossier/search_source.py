@@ -1,4 +1,5 @@
-"""What Pagefind reads, never published: each built article with its clitic-free word forms added."""
+"""What Pagefind reads, never published: each built article with its clitic-free word forms added, and the first
+page of each entity (its names and its events)."""
 from __future__ import annotations
 
 import html
@@ -8,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from .arabic import clitic_free_forms
+from .gazetteer import KINDS
 
 SOURCE_DIR = ".search-source"  # inside the folder being indexed; hidden, so neither published nor served
 BODY_MARK = "data-pagefind-body"
@@ -33,15 +35,25 @@ def with_search_forms(page_html: str) -> str:
     return page_html[:end] + hidden + page_html[end:]
 
 
-def write_search_source(site_dir: Path) -> Path:
-    """Copy each article page of a built site, forms added, into a hidden folder of it; return that folder."""
+def write_search_source(site_dir: Path) -> tuple[Path, int]:
+    """Copy the pages to index (articles with their forms added, the others as they are) into a hidden folder
+    of the built site; return that folder and how many pages it holds."""
     source = site_dir / SOURCE_DIR
     shutil.rmtree(source, ignore_errors=True)
-    articles = site_dir / "articles"
-    for entry in os.scandir(articles) if articles.is_dir() else ():
-        page = Path(entry.path) / "index.html"
-        if page.is_file():
-            target = source / "articles" / entry.name / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(with_search_forms(page.read_text(encoding="utf-8")), encoding="utf-8")
-    return source
+    pages = indexed_pages(site_dir)
+    for page in pages:
+        relative = page.relative_to(site_dir)
+        text = page.read_text(encoding="utf-8")
+        (source / relative).parent.mkdir(parents=True, exist_ok=True)
+        (source / relative).write_text(with_search_forms(text) if relative.parts[0] == "articles" else text,
+                                       encoding="utf-8")
+    return source, len(pages)
+
+
+def indexed_pages(site_dir: Path) -> list[Path]:
+    """The pages search finds: each article, each entity's first page (its names and events) and the timeline."""
+    found = [site_dir / "timeline" / "index.html", *sorted((site_dir / "timeline").glob("*/**/index.html"))]
+    for folder in ("articles", *KINDS):
+        root = site_dir / folder
+        found += [Path(e.path) / "index.html" for e in (os.scandir(root) if root.is_dir() else ())]
+    return [page for page in found if page.is_file()]

@@ -168,7 +168,7 @@ def test_verifying_an_index_names_what_is_missing(tmp_path):
 
     index_dir = make_site(tmp_path / SEARCH_DIR, {"pagefind-entry.json": textwrap.dedent('''\
         {"version": "1.5.2", "languages": {"ar": {"hash": "ar_1", "wasm": "ar", "page_count": 2}}}''')})
-    assert index_problem(index_dir, 3) == "2 of 3 articles indexed"
+    assert index_problem(index_dir, 3) == "2 of 3 pages indexed"
     (index_dir / "pagefind.js").write_bytes(b"")
     assert index_problem(index_dir, 2) == "pagefind.js is empty"
     (index_dir / "pagefind.js").write_bytes(b"export {}")

@@ -14,8 +14,20 @@
   more.hidden = true;
   more.textContent = "عرض المزيد من النتائج";
   list.after(more);
-  var filterBox = document.getElementById("search-filters");
+  // Folded on a phone unless a filter is on, so the first result stays in view.
+  var filterBox = document.createElement("details");
+  filterBox.id = "search-filters";
+  filterBox.className = "search-filters";
+  filterBox.hidden = true;
+  var filterTitle = document.createElement("summary");
+  filterTitle.textContent = "تصفية النتائج";
+  var filterFields = document.createElement("div");
+  filterFields.className = "search-filter-fields";
+  filterBox.append(filterTitle, filterFields);
+  form.after(filterBox);
   var KIND_NAMES = { places: "المكان", people: "الشخص", organizations: "المنظمة", sources: "المصدر" };
+  var PAGE_KINDS = { places: "صفحة مكان", people: "صفحة شخص", organizations: "صفحة منظمة", sources: "صفحة مصدر",
+                     timeline: "أحداث على الخط الزمني" };
   var PAGE_SIZE = 10;
   var MIN_FORM = 3;  // shorter clitic-free forms match too many unrelated words
   var params = new URLSearchParams(location.search);
@@ -134,9 +146,10 @@
       select.addEventListener("change", function () { remember(); run(); });
       selects[kind] = select;
       label.appendChild(select);
-      filterBox.appendChild(label);
+      filterFields.appendChild(label);
     });
     filterBox.hidden = !Object.keys(selects).length;
+    filterBox.open = matchMedia("(min-width: 40rem)").matches || Object.keys(activeFilters()).length > 0;
   }
 
   // Keep the query and filters in the address, so a search can be bookmarked and shared.
@@ -173,16 +186,17 @@
     var plain = excerptNodes(data.excerpt || "").textContent.replace(/\s+/g, " ").trim();
     if (!forms || visible.replace(/\s+/g, " ").indexOf(plain) >= 0) return excerptNodes(data.excerpt || "");
     var all = visible.split(/\s+/).filter(Boolean);
-    var at = all.findIndex(function (word) {
+    function matches(word) {
       return arabic.words(word).some(function (w) {
         return arabic.wordForms(w).some(function (f) { return queryForms[f]; });
       });
-    });
+    }
+    var at = all.findIndex(matches);
     var start = Math.max(0, at - 12);
     var out = document.createDocumentFragment();
     all.slice(start, start + 30).forEach(function (word, i) {
       if (i) out.appendChild(document.createTextNode(" "));
-      if (start + i === at) {
+      if (start + i === at || (at >= 0 && matches(word))) {
         var parts = word.match(/^(\p{P}*)(.*?)(\p{P}*)$/u);  // punctuation stays outside the highlight
         var mark = document.createElement("mark");
         mark.textContent = parts[2];
@@ -192,6 +206,34 @@
       } else {
         out.appendChild(document.createTextNode(word));
       }
+    });
+    return out;
+  }
+
+  // The excerpt without the title it opens with: the heading above shows it already.
+  function withoutTitle(fragment, title) {
+    var tokens = [];  // words and spaces, each with whether it is highlighted
+    fragment.childNodes.forEach(function (node) {
+      node.textContent.split(/(\s+)/).forEach(function (part) {
+        if (part) tokens.push({ text: part, mark: node.nodeName === "MARK" });
+      });
+    });
+    var titleWords = title.split(/\s+/).filter(Boolean);
+    var at = 0, matched = 0;
+    for (; at < tokens.length && matched < titleWords.length; at++) {
+      if (/^\s+$/.test(tokens[at].text)) continue;
+      if (tokens[at].text.replace(/[.:،؛!؟?]+$/, "") !== titleWords[matched]) return fragment;  // Pagefind ends a heading with "."
+      matched++;
+    }
+    var rest = tokens.slice(at);
+    while (rest.length && /^[\s.:،-]+$/.test(rest[0].text)) rest.shift();
+    // Kept whole when the title holds the only highlight: the excerpt must still show why the page was found.
+    if (matched < titleWords.length || !rest.some(function (token) { return token.mark; })) return fragment;
+    var out = document.createDocumentFragment();
+    rest.forEach(function (token) {
+      var node = token.mark ? document.createElement("mark") : document.createTextNode(token.text);
+      if (token.mark) node.textContent = token.text;
+      out.appendChild(node);
     });
     return out;
   }
@@ -208,9 +250,16 @@
         link.href = new URL(data.url.replace(/^\//, ""), siteRoot).href;
         link.textContent = (data.meta && data.meta.title) || data.url;
         var text = document.createElement("p");
-        text.appendChild(excerpt(data, queryForms));
+        text.appendChild(withoutTitle(excerpt(data, queryForms), link.textContent));
         heading.appendChild(link);
         item.appendChild(heading);
+        var about = data.meta && (data.meta.date || PAGE_KINDS[data.meta.kind]);
+        if (about) {
+          var line = document.createElement("div");  // not a p: the excerpt is the one paragraph of a result
+          line.className = "meta";
+          line.textContent = about;
+          item.appendChild(line);
+        }
         item.appendChild(text);
         list.appendChild(item);
       });
