@@ -19,6 +19,7 @@ from .dates import PRECISIONS, PartialDate, parse_partial_date
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
 from .arabic import term_slug
+from .safe_text import fit_text
 from .pages import Event, Page, Settings, usable_slug
 
 log = logging.getLogger(__name__)
@@ -431,7 +432,7 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         raise ContentErrors(errors)
     warn_unknown_names(gazetteer, meta, lines, src_path)
     try:
-        html = converter.convert(body)
+        html = fit_text(converter.convert(body))  # here, once: templates print it unchecked
     except RecursionError:
         raise ContentErrors([ContentError(src_path, None, "the Markdown is nested too deeply to convert")]) from None
     return Page(

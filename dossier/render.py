@@ -17,6 +17,7 @@ from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
 from .parallel import parallel_map
+from .safe_text import fit_for_output
 from .plural import count_words
 from .worldmap import locator_map, places_map
 
@@ -45,6 +46,7 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=fit_for_output,
     )
     env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
                        locator_map=locator_map)

@@ -10,6 +10,7 @@ import posixpath
 import shutil
 import stat
 from pathlib import Path
+from xml.parsers import expat
 
 from .errors import ContentError
 from .pages import RESERVED_NAMES, Output
@@ -29,6 +30,17 @@ def check_output_path(output_path: str) -> None:
             or posixpath.normpath(output_path) != output_path
             or any(p in ("", ".", "..") or p.split(".")[0].lower() in RESERVED_NAMES for p in parts)):
         raise ContentError(output_path, None, "refusing to write an output outside the site folder or with an unsafe name")
+
+
+def check_xml(output_path: str, data: bytes) -> None:
+    """Refuse an XML output a feed reader could not parse: the site is not replaced."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        why = f"{expat.ErrorString(error.code)}, column {error.offset + 1}"
+        message = f"this output is not well-formed XML ({why}); check its template"
+        raise ContentError(output_path, error.lineno, message) from None
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -124,6 +136,8 @@ class Staging:
 
     def finish(self, wanted: set[str], changed: list[str], extra=None) -> list[str]:
         """Remove what is no longer produced, let ``extra(staging, changed)`` add files (the search index), swap in."""
+        for output_path in sorted(p for p in wanted if p.endswith(".xml")):
+            check_xml(output_path, (self.path / output_path).read_bytes())
         removed = [p for p in self.existing - wanted if not _is_extra(p)]
         for output_path in removed:
             (self.path / output_path).unlink()
@@ -159,6 +173,9 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
     wanted = {}
     for output in outputs:
         check_output_path(output.output_path)
+        is_new = previous.get(output.output_path) is not output.data
+        if output.output_path.endswith(".xml") and is_new:
+            check_xml(output.output_path, output.data)
         wanted[output.output_path] = output.data
     existing = set(previous) if previous else _files(site_dir)
     changed = []

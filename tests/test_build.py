@@ -311,3 +311,34 @@ def test_links_that_stay_inside_the_project_are_followed(tiny_site):
     result = build(tiny_site)
     assert result.returncode == 0, result.stderr
     assert (tiny_site / "site" / "static" / "logo.svg").read_text(encoding="utf-8") == "<svg/>"
+
+
+def test_controls_and_open_bidi_overrides_never_reach_an_output(tiny_site):
+    make_site(tiny_site, {
+        "content/2019-a.md": '---\ntitle: "خبر \\x01 منسوخ من وورد \\uFFFE"\ndate: 2019-11-13\n'
+                             'summary: "ملخص \\u202e معكوس"\n---\n\nنص \x0b فيه حرف تحكم.\n',
+        "content/2019-b.md": page("عنوان \u202e فيه تجاوز لم يُغلق", "2019-11-14",
+                                  places=["\u2067سوريا"])})
+    result = build(tiny_site, "--base-url", "https://example.org/")
+    assert result.returncode == 0, result.stderr
+    for path in (tiny_site / "site").rglob("*"):
+        if path.suffix in (".xml", ".html") and "pagefind" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe]", text), path
+            assert text.count("\u202e") == text.count("\u202c"), path  # each override closed
+            assert text.count("\u2067") == text.count("\u2069"), path
+            if path.suffix == ".xml":
+                ET.parse(path)
+    article = (tiny_site / "site/articles/2019-b/index.html").read_text("utf-8")
+    title = re.search("<title>(.*?)</title>", article)
+    assert "\u202e فيه تجاوز لم يُغلق\u202c" in title.group(1)
+
+
+def test_a_template_making_malformed_xml_fails_the_build_and_keeps_the_site(tiny_site):
+    assert build(tiny_site).returncode == 0
+    before = (tiny_site / "site" / "feed.xml").read_bytes()
+    make_site(tiny_site, {"layouts/feed.xml": "<feed><entry>{{ site.settings.title }}</feed>\n"})
+    result = build(tiny_site)
+    assert result.returncode == 1
+    assert "feed.xml:1: this output is not well-formed XML (mismatched tag" in result.stderr
+    assert (tiny_site / "site" / "feed.xml").read_bytes() == before
