@@ -95,7 +95,7 @@ class Gazetteer:
             for (entity_kind, spelling), entity in self._by_spelling().items():
                 spellings.setdefault(entity_kind, {})[spelling] = entity.name
             object.__setattr__(self, "_kind_spellings", spellings)
-        close = difflib.get_close_matches(arabic.normalize(name), list(spellings.get(kind, ())), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(arabic.normalize(name), list(spellings.get(kind, ())), n=1, cutoff=0.75)
         return spellings[kind][close[0]] if close else None
 
     def _by_spelling(self, folded: dict[int, list[str]] | None = None) -> dict[tuple[str, str], Entity]:

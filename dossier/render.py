@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from . import arabic, dates
 from .collect import YearGroup, group_timeline
+from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Output, Page, Site, absolute_url
@@ -174,6 +175,7 @@ class Renderer:
         outputs.append(self.page(NOT_FOUND, "404.html", key=()))
         entries = self.site.pages[:FEED_ENTRIES]
         outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))
+        outputs += self.data()
         outputs.append(self.sitemap(outputs))
         outputs += [self.static(output_path, source) for output_path, source in static.items()]
         produced = {o.output_path for o in outputs}
@@ -220,6 +222,23 @@ class Renderer:
                 outputs.append(self.page(part.path, "timeline.html", years=(YearGroup(year.year, (group,)),), undated=(),
                                          parts=(), key=(group,)))
         return outputs
+
+    def data(self) -> list[Output | Job]:
+        """The data files to download, and the page that describes them; made again only when the site changed."""
+        terms = tuple(self.site.terms[kind] for kind in KINDS)
+        key = ("data", self.site.pages, self.site.timeline, terms, self.base_url)
+        remembered = self.memo.outputs.get(f"{DATA_DIR}/articles.json")
+        if remembered is not None and remembered[0] == key:
+            files = {path: self.memo.outputs[path][1] for path in DATA_FILES}
+        else:
+            files = {path: Output(path, data, "data") for path, data in data_files(self.site, self.base_url).items()}
+            self.memo.outputs.update({path: (key, output) for path, output in files.items()})
+        sizes = {path.rsplit("/", 1)[1]: len(output.data or b"") for path, output in files.items()}
+        events = sum(1 for event in self.site.timeline if not event.is_article)
+        entities = sum(len(kind_terms) for kind_terms in terms)
+        page = self.page(f"{DATA_DIR}/index.html", "data.html", sizes=sizes, events=events, entities=entities,
+                         key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities))
+        return [*files.values(), page]
 
     def article(self, page: Page) -> Output:
         previous, following = self.site.previous.get(page.slug), self.site.next.get(page.slug)

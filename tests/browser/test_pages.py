@@ -24,6 +24,7 @@ PAGES = {
     "map": "map/index.html",
     "search": "search/index.html?q=" + quote("إسبر"),
     "404": "404.html",
+    "data": "data/index.html",
 }
 SCREENSHOT_PAGES = ["home", "article", "timeline", "search", "map"]
 SERIOUS = {"serious", "critical"}
