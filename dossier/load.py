@@ -405,6 +405,10 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
     """Read one page; raise ContentErrors with every problem in it."""
     page_path = Path(page_path)
     src_path = display_path(page_path)
+    if not utf8_name(src_path):
+        shown = os.fsencode(src_path).decode("utf-8", "backslashreplace")
+        message = "the file name is not UTF-8 (a Windows zip?): rename the file"
+        raise ContentErrors([ContentError(shown, None, message)])
     data = page_path.read_bytes()
     if len(data) > MAX_PAGE_BYTES:
         raise ContentErrors([ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")])
@@ -475,6 +479,15 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def utf8_name(path: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds those as lone surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def page_paths(content_dir: Path) -> list[str]:

@@ -1,6 +1,7 @@
 """End to end: build.py build on small fixture dossiers, checked on the parsed output."""
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -342,3 +343,15 @@ def test_a_template_making_malformed_xml_fails_the_build_and_keeps_the_site(tiny
     assert result.returncode == 1
     assert "feed.xml:1: this output is not well-formed XML (mismatched tag" in result.stderr
     assert (tiny_site / "site" / "feed.xml").read_bytes() == before
+
+
+def test_a_page_whose_file_name_is_not_utf8_is_one_clear_error(tiny_site):
+    windows_name = os.fsdecode("خبر".encode("cp1256") + b".md")  # as a zip made on Windows names it
+    text = page("خبر", "2020-01-01", slug="win")
+    (tiny_site / "content" / windows_name).write_text(text, encoding="utf-8")
+    for _ in range(2):  # and again: nothing left behind makes the next run fail otherwise
+        result = build(tiny_site)
+        assert result.returncode == 1
+        message = r"content/\xce\xc8\xd1.md: the file name is not UTF-8 (a Windows zip?): rename the file"
+        assert message in result.stderr.splitlines(), result.stderr
+        assert not list(tiny_site.glob(".site.cache.json*")), result.stderr
