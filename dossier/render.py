@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -412,3 +414,5 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     env.filters["rfc3339"] = lambda d: day_stamp(d.start).isoformat()
     env.filters["html"] = Markup
     env.filters["count_words"] = count_words
+    env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # readable Arabic
+    env.filters["short_digest"] = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]  # ASCII keys
