@@ -125,7 +125,7 @@ def write_cache(path: Path, key: dict, pages: dict[str, tuple[tuple, Page]], bui
             handle.write(json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n")
             json.dump({"pages": entries}, handle, ensure_ascii=False)
         os.replace(tmp, path)
-    except (OSError, ValueError) as error:  # unwritable, or a name not UTF-8: the next build is slower
+    except (OSError, ValueError) as error:  # unwritable, or a name not UTF-8: next build is slower
         log.debug("could not write the page cache %s: %s", path, error)
         tmp.unlink(missing_ok=True)
 

@@ -75,7 +75,10 @@ def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
         kind_terms = []
         for key, name in names.items():
             entity = gazetteer.entity(kind, name)
-            kind_terms.append(Term(kind, name, arabic.term_slug(name), tuple(term_pages.get(key, ())),
+            # The address must not move when a new article spells a name another way (احمد,
+            # أحمد): the gazetteer's own name, or else the folded form every spelling shares.
+            slug = arabic.term_slug(entity.name if entity else key)
+            kind_terms.append(Term(kind, name, slug, tuple(term_pages.get(key, ())),
                                    tuple(term_events.get(key, ())), entity.latin if entity else None,
                                    entity.spellings[1:] if entity else (),
                                    entity.coordinates if entity else None))

@@ -355,3 +355,21 @@ def test_a_page_whose_file_name_is_not_utf8_is_one_clear_error(tiny_site):
         message = r"content/\xce\xc8\xd1.md: the file name is not UTF-8 (a Windows zip?): rename the file"
         assert message in result.stderr.splitlines(), result.stderr
         assert not list(tiny_site.glob(".site.cache.json*")), result.stderr
+
+
+def test_an_entity_page_keeps_its_address_whatever_spelling_the_newest_article_uses(tiny_site):
+    older = page("خبر قديم", "2019-01-01", people=["احمد الخطيب"])
+    make_site(tiny_site, {"content/older.md": older})
+    assert build(tiny_site).returncode == 0
+    address = [p.parent.name for p in (tiny_site / "site" / "people").glob("*الخطيب*/index.html")]
+    assert len(address) == 1
+    newer = page("خبر أحدث", "2020-01-01", people=["أحمد الخطيب"])
+    make_site(tiny_site, {"content/newer.md": newer})
+    assert build(tiny_site).returncode == 0
+    person = tiny_site / "site" / "people" / address[0] / "index.html"
+    assert person.is_file(), sorted(p.name for p in (tiny_site / "site" / "people").iterdir())
+    assert "خبر قديم" in person.read_text("utf-8") and "خبر أحدث" in person.read_text("utf-8")
+
+
+def test_a_gazetteer_entity_keeps_its_own_spelling_in_its_address(built):
+    assert (built / "places" / "الحسكة" / "index.html").is_file()
