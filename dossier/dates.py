@@ -59,10 +59,13 @@ class WeekdayEvidence:
     weekday: str  # the day's name as written in the text
     quote: str  # the words that name it, e.g. «اليوم الأربعاء»
     line: int  # the line in the seed
+    shift: int = 0  # the article's day from the weekday named: 0 (اليوم), 1 (أمس), -1 (غدًا)
+    qualifier: str | None = None  # «الماضي», «المقبل»: the day named is not the article's day
 
 
 # Whole words only: «الأحداث» (events) holds «الأحد» (Sunday), and a date must never come from it.
-WEEKDAY_WORD = re.compile(r"(?<!\w)(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)(?!\w)")
+WEEKDAY_WORD = re.compile(r"(?<!\w)(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
+                          r"(?!\w)(?:\s+(الماضي|المقبل|القادم|الفائت|السابق))?")
 
 
 def find_weekday(lines: list[tuple[int, str]]) -> WeekdayEvidence | None:
@@ -72,11 +75,17 @@ def find_weekday(lines: list[tuple[int, str]]) -> WeekdayEvidence | None:
         if match:
             weekday = WEEKDAY_NAMES[WEEKDAYS[match.group(2)]]
             quote = f"{_RELATIVE[match.group(1)]} {weekday}" if match.group(1) else weekday
-            return WeekdayEvidence(weekday, quote, number)
+            qualifier = _QUALIFIERS.get(match.group(3))
+            if qualifier:
+                quote = f"{quote} {qualifier}"
+            return WeekdayEvidence(weekday, quote, number, _SHIFT.get(match.group(1), 0), qualifier)
     return None
 
 
 _RELATIVE = {"اليوم": "اليوم", "امس": "أمس", "غدا": "غدًا"}
+_SHIFT = {"امس": 1, "غدا": -1}
+_QUALIFIERS = {"الماضي": "الماضي", "المقبل": "المقبل", "القادم": "القادم", "الفائت": "الفائت",
+               "السابق": "السابق"}
 
 
 def resolve_weekday(weekday: str, around: dt.date) -> dt.date:

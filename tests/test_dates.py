@@ -21,7 +21,8 @@ from dossier.dates import (PartialDate, WeekdayEvidence, find_weekday, format_ar
     ("الأحـــد", "الأحد", "الأحد"),  # tatweel
 ])
 def test_weekday_evidence_is_found_with_its_quote(text, weekday, quote):
-    assert find_weekday([(7, text)]) == WeekdayEvidence(weekday, quote, 7)
+    found = find_weekday([(7, text)])
+    assert (found.weekday, found.quote, found.line) == (weekday, quote, 7)
 
 
 @pytest.mark.parametrize("text", [
