@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -14,25 +15,21 @@ from pathlib import Path
 import yaml
 
 from . import arabic
-from .dates import WeekdayEvidence, find_weekday, resolve_weekday
+from .dates import find_weekday, resolve_weekday
+from .dedupe import NearIndex, first_differing_line, sketch
 from .errors import ContentError
 from .gazetteer import KINDS, GAZETTEER_PATH, Gazetteer, gazetteer_for
+from .split import (AGENCY, BYLINE_START, NUMERIC_DATE_OR_TIME, PLACE_AND_AGENCY, SeedArticle, is_kicker,
+                    split_articles)
+from .textdates import date_article, find_dates, seed_date_in_name, seed_date_line
 from .textio import atomic_write, decode_text
 
 log = logging.getLogger(__name__)
 
-MAX_HEADLINE_WORDS = 20
-MAX_HEADLINE_CHARS = 160
-SENTENCE_END = ".!?؟…:;،,\"”»)"
-# «..فيديو», «- صور», «(فيديو)» at the end of a headline: the kind of media, not the title.
-MEDIA_MARKER = re.compile(r"\s*(?:\.{2,}|…|[-–—|:(\[])\s*(بالفيديو|فيديو|بالصور|صور|صورة|شاهد|إنفوغراف|انفوغراف|خريطة)\s*[)\]]?\s*$")
-MEDIA_PREFIX = re.compile(r"^(بالفيديو|فيديو|بالصور|صور|شاهد|إنفوغراف|انفوغراف)\s*(?:\.{2,}|…|[-–—|:])\s*")
-MEDIA_KINDS = {"فيديو": "video", "بالفيديو": "video", "شاهد": "video", "صور": "photos", "بالصور": "photos",
-               "صورة": "photos", "إنفوغراف": "infographic", "انفوغراف": "infographic", "خريطة": "map"}
-TITLE_EDGES = re.compile(rf"^(?:{arabic.INVISIBLE.pattern}|\s)+|(?:{arabic.INVISIBLE.pattern}|\s)+$")
 SENTENCE = re.compile(r"(.+?[.!?؟…])(?=\s|$)", re.S)
 MAX_SUMMARY_CHARS = 300
 FINGERPRINT_LINE = re.compile(r"^\s*fingerprint:\s*['\"]?([0-9a-f]{64})")
+SKETCH_LINE = re.compile(r"^\s*sketch:\s*['\"]?([0-9a-f]{8,})")
 SLUG_LENGTH = 12
 BACKUP_DIR = "_backup"
 # libyaml's safe emitter when present: the same safe YAML as yaml.safe_dump, five times faster on big seeds.
@@ -49,113 +46,11 @@ STALE_TEMPORARY_SECONDS = 3600
 UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-@dataclass(frozen=True)
-class SeedArticle:
-    """One article as found in a seed: its headline, media kind and numbered paragraph lines."""
-
-    title: str
-    media: str | None
-    paragraphs: tuple[tuple[tuple[int, str], ...], ...]
-    first_line: int
-    last_line: int
-
-    @property
-    def lines(self) -> list[tuple[int, str]]:
-        return [line for paragraph in self.paragraphs for line in paragraph]
-
-    @property
-    def fingerprint(self) -> str:
-        """Identify the article by its text alone, whatever the encoding, line ends or spacing.
-
-        The SHA-256 of its words joined by single spaces, fed line by line so a huge article is never copied whole.
-        """
-        digest = hashlib.sha256()
-        separator = b""
-        for line in (self.title, *(t for _, t in self.lines)):
-            words = arabic.INVISIBLE.sub("", unicodedata.normalize("NFKC", line)).split()
-            if words:
-                digest.update(separator + " ".join(words).encode("utf-8"))
-                separator = b" "
-        return digest.hexdigest()
-
-
 @dataclass
 class IngestReport:
     written: list[Path] = field(default_factory=list)
     skipped: int = 0
     errors: list[ContentError] = field(default_factory=list)
-
-
-def split_blocks(text: str) -> list[list[tuple[int, str]]]:
-    """Split text into blocks of numbered, stripped lines; lines of only spaces, U+00A0 or invisible marks are blank."""
-    blocks: list[list[tuple[int, str]]] = []
-    current: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if stripped and (stripped.isprintable() or arabic.INVISIBLE.sub("", stripped).strip()):
-            current.append((number, stripped))
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def is_headline(block: list[tuple[int, str]]) -> bool:
-    """Say whether a block is a headline: one short line that does not end a sentence."""
-    if len(block) != 1 or len(block[0][1]) > 2 * MAX_HEADLINE_CHARS:
-        return False  # too long to be a headline; also keeps the marker pattern off huge lines
-    # A bidi mark after the full stop («…هنا.\u200f») still ends a sentence.
-    line = MEDIA_MARKER.sub("", arabic.INVISIBLE.sub("", block[0][1])).strip()
-    return bool(line) and len(line) <= MAX_HEADLINE_CHARS and len(line.split()) <= MAX_HEADLINE_WORDS and line[-1] not in SENTENCE_END
-
-
-def split_articles(text: str) -> list[SeedArticle]:
-    """Split a seed's text into articles, each starting at a headline followed by paragraphs.
-
-    Short lines before the first headline (a dateline, a kicker such as «عاجل») are not an
-    article of their own: they stay at the head of the article that follows.
-    """
-    blocks = split_blocks(text)
-    headlines = [is_headline(block) for block in blocks]
-    articles: list[SeedArticle] = []
-    title_block: list[tuple[int, str]] | None = None
-    body: list[list[tuple[int, str]]] = []
-    body_has_paragraph = False
-    for index, block in enumerate(blocks):
-        if headlines[index] and index + 1 < len(blocks) and not headlines[index + 1]:
-            if title_block or body_has_paragraph:
-                articles.append(_article(title_block, body))
-                body = []
-            title_block, body_has_paragraph = block, False
-        else:
-            body.append(block)
-            body_has_paragraph = body_has_paragraph or not headlines[index]
-    if title_block or body:
-        articles.append(_article(title_block, body))
-    return [a for a in articles if a.paragraphs]
-
-
-def _article(title_block: list[tuple[int, str]] | None, body: list[list[tuple[int, str]]]) -> SeedArticle:
-    media = None
-    if title_block:
-        title, media = split_media(title_block[0][1])
-    else:
-        first = body[0][0][1]
-        title = " ".join(first.split()[:12]) + ("…" if len(first.split()) > 12 else "")
-    title = TITLE_EDGES.sub("", title) or title
-    numbers = [number for block in ([title_block] if title_block else []) + body for number, _ in block]
-    return SeedArticle(title, media, tuple(tuple(b) for b in body), min(numbers), max(numbers))
-
-
-def split_media(headline: str) -> tuple[str, str | None]:
-    """Take a media marker («..فيديو» at the end, «بالصور..» at the start) off a headline; return (title, kind)."""
-    for pattern in (MEDIA_MARKER, MEDIA_PREFIX):
-        marker = pattern.search(headline)
-        if marker and (title := (headline[: marker.start()] + headline[marker.end():]).strip()):
-            return title, MEDIA_KINDS[marker.group(1)]
-    return headline, None
 
 
 def summarize(text: str) -> str:
@@ -196,45 +91,93 @@ def escape_markdown(line: str) -> str:
 
 
 def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer: Gazetteer,
-              around: dt.date | None) -> dict:
+              around: dt.date | None, seed_date: tuple[dt.date, str] | None = None) -> dict:
     """Build an article's front matter: what the seed says, and the evidence for what it implies."""
     fingerprint = article.fingerprint
     text = "\n".join([article.title, *(t for _, t in article.lines)])
     entities = gazetteer.find(text)
-    evidence = find_weekday(article.lines)
+    lang, direction = detect_language(text)
     meta: dict = {
         "title": article.title,
         "slug": fingerprint[:SLUG_LENGTH],
         "date": None,
-        "lang": "ar",
-        "dir": "rtl",
+        "lang": lang,
+        "dir": direction,
         "status": "new",
-        "summary": summarize(" ".join(t for _, t in _lead(article))),
+        "summary": summarize(" ".join(t for _, t in article.paragraphs[0])),
         "media": article.media,
+        **around_headline(article.dateline),
     }
-    if evidence:
-        meta["date_evidence"] = _evidence(evidence, around)
-        if around:
-            meta["date"] = resolve_weekday(evidence.weekday, around)
+    meta.update(date_meta(article, around, seed_date))
     for kind in KINDS:
         meta[kind] = entities[kind]
     # What detection gave, for --retag (copies: a list the YAML holds twice would be written as an alias).
     meta["detected"] = {kind: list(entities[kind]) for kind in KINDS if entities[kind]}
     meta["provenance"] = {"seed": seed_name, "sha256": seed_sha256,
-                          "lines": [article.first_line, article.last_line], "fingerprint": fingerprint}
+                          "lines": [article.first_line, article.last_line], "fingerprint": fingerprint,
+                          "sketch": article_sketch(article)}
     return meta
 
 
-def _lead(article: SeedArticle) -> tuple[tuple[int, str], ...]:
-    """Return the article's first real paragraph: not a dateline or kicker line kept above it."""
-    return next((p for p in article.paragraphs if not is_headline(list(p))), article.paragraphs[0])
+def article_sketch(article: SeedArticle) -> str:
+    return sketch([article.title, *(t for _, t in article.dateline), *(t for _, t in article.lines)])
 
 
-def _evidence(evidence: WeekdayEvidence, around: dt.date | None) -> dict:
-    found: dict = {"weekday": evidence.weekday, "quote": evidence.quote, "line": evidence.line}
-    if around:
-        found.update(inferred=True, method=f"the {evidence.weekday} nearest to {around.isoformat()} (--around)")
-    return found
+def around_headline(lines: tuple[tuple[int, str], ...]) -> dict[str, str]:
+    """The kicker, dateline and byline lines around a headline, by kind, as written."""
+    found: dict[str, list[str]] = {}
+    for _, text in lines:
+        found.setdefault(line_kind(text), []).append(text)
+    return {kind: " · ".join(texts) for kind, texts in found.items()}
+
+
+def line_kind(text: str) -> str:
+    """«عاجل» is a kicker; «بقلم …» or «سامر خليل – دمشق» a byline; a place, agency or date a dateline."""
+    if is_kicker(text):
+        return "kicker"
+    folded = arabic.normalize(text)
+    if BYLINE_START.match(text) or not (NUMERIC_DATE_OR_TIME.search(text) or AGENCY.search(folded)
+                                        or PLACE_AND_AGENCY.match(text) or find_dates(0, text)):
+        return "byline"
+    return "dateline"
+
+
+def date_meta(article: SeedArticle, around: dt.date | None,
+              seed_date: tuple[dt.date, str] | None) -> dict:
+    """The article's date and its evidence: from the text when it says so, else a weekday near --around."""
+    found = date_article(list(article.dateline), list(article.paragraphs[0]), seed_date)
+    if found.date:
+        evidence = {k: v for k, v in found.evidence.items() if v is not None}
+        date = found.date if found.precision == "day" else found.date.isoformat()[:7]
+        return {"date": date, "date_evidence": evidence}
+    if found.evidence:
+        return {"date_evidence": found.evidence}  # the text disagrees with itself: undated, and why
+    weekday = find_weekday(article.lines)
+    if not weekday:
+        return {}
+    evidence: dict = {"weekday": weekday.weekday, "quote": weekday.quote, "line": weekday.line}
+    if not around or weekday.qualifier:
+        return {"date_evidence": evidence}
+    evidence.update(inferred=True,
+                    method=f"the {weekday.weekday} nearest to {around.isoformat()} (--around)")
+    date = resolve_weekday(weekday.weekday, around) + dt.timedelta(days=weekday.shift)
+    return {"date": date, "date_evidence": evidence}
+
+
+LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+FRENCH_WORDS = {"le", "la", "les", "des", "est", "et", "une", "du", "dans", "pour", "sur", "au"}
+ENGLISH_WORDS = {"the", "and", "of", "is", "to", "in", "that", "for", "on", "with", "was", "by"}
+
+
+def detect_language(text: str) -> tuple[str, str]:
+    """An article's language and direction by its script: Arabic unless Latin letters are most."""
+    sample = text[:20000]
+    if len(LATIN_LETTER.findall(sample)) <= len(arabic.ARABIC_LETTER.findall(sample)):
+        return "ar", "rtl"
+    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
+    french = sum(word in FRENCH_WORDS for word in words)
+    english = sum(word in ENGLISH_WORDS for word in words)
+    return ("fr" if french > english else "en"), "ltr"
 
 
 def render_page(meta: dict, article: SeedArticle) -> str:
@@ -244,36 +187,43 @@ def render_page(meta: dict, article: SeedArticle) -> str:
     return f"---\n{front}---\n\n{body}\n"
 
 
-def known_fingerprints(content_dir: Path) -> dict[str, Path]:
-    """Map the fingerprint of every article already in the dossier, edited or not, to its page."""
+def known_fingerprints(content_dir: Path, near: NearIndex | None = None) -> dict[str, Path]:
+    """Map the fingerprint of every article already in the dossier, edited or not, to its page.
+
+    With ``near``, also index each page's sketch, to recognise an article that came back changed.
+    """
     found: dict[str, Path] = {}
     for dirpath, dirnames, filenames in os.walk(content_dir):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
         for name in sorted(filenames):
             if name.endswith(".md") and not name.startswith(("_", ".")):
                 page_path = Path(dirpath) / name
-                fingerprint = _page_fingerprint(page_path)
+                fingerprint, sketch_text = _page_identity(page_path)
                 if fingerprint:
                     found.setdefault(fingerprint, page_path)
+                if near is not None and sketch_text:
+                    near.add(page_path, sketch_text)
     return found
 
 
-def _page_fingerprint(page_path: Path) -> str | None:
-    """Read a page's front matter only, and return the fingerprint recorded in its provenance."""
+def _page_identity(page_path: Path) -> tuple[str | None, str | None]:
+    """Read a page's front matter only, and return the fingerprint and sketch in its provenance."""
+    fingerprint = sketch_text = None
     try:
         with page_path.open("rb") as handle:
             if handle.readline(1024).strip() != b"---":
-                return None
+                return None, None
             for raw in handle:
                 line = raw.decode("utf-8", "replace")
                 if line.strip() in ("---", "..."):
-                    return None
-                match = FINGERPRINT_LINE.match(line)
-                if match:
-                    return match.group(1)
+                    break
+                if match := FINGERPRINT_LINE.match(line):
+                    fingerprint = match.group(1)
+                elif match := SKETCH_LINE.match(line):
+                    sketch_text = match.group(1)
     except OSError:
-        return None  # an unreadable page is the build's to report
-    return None
+        pass  # an unreadable page is the build's to report
+    return fingerprint, sketch_text
 
 
 @dataclass
@@ -290,13 +240,21 @@ class _Progress:
         if now - self.last >= PROGRESS_SECONDS:
             self.last = now
             log.info("ingest: seed %d of %d (%s): article %d of %d; %d new page(s) so far", number, self.seeds,
-                     seed_path.name, self.articles, self.of_articles, len(report.written))
+                     shown_path(Path(seed_path.name)), self.articles, self.of_articles, len(report.written))
 
 
 def shown_path(path: Path) -> str:
-    """Show a path on one line, whatever its name holds (a newline in a file name must not split a message)."""
-    text = str(path)
+    """Show a path on one line, whatever its name holds (a newline in a file name must not split a message).
+
+    A name that is not UTF-8 (cp1256 names from a Windows zip) shows its odd bytes as \\xNN escapes.
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
     return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if UNPRINTABLE.search(text) else text
+
+
+def shown_name(name: str) -> str:
+    """A seed's name as text any page can hold: bytes that are not UTF-8 as \\xNN escapes."""
+    return shown_path(Path(name))
 
 
 def remove_stale_temporaries(content_dir: Path, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
@@ -316,6 +274,21 @@ def remove_stale_temporaries(content_dir: Path, older_than: float = STALE_TEMPOR
     return removed
 
 
+@dataclass
+class _Run:
+    """What one ingest run knows and has done so far."""
+
+    content_dir: Path
+    gazetteer: Gazetteer
+    known: dict[str, Path]  # fingerprint -> page, for every article in the dossier
+    near: NearIndex  # sketches of the same pages, for articles that came back changed
+    report: IngestReport
+    progress: _Progress
+    force: bool
+    around: dt.date | None
+    done: set[str] = field(default_factory=set)  # articles handled in this run: a second copy never rewrites the first
+
+
 def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, around: dt.date | None = None) -> IngestReport:
     """Turn every seed into pages; skip articles already in the dossier unless ``force``."""
     report = IngestReport()
@@ -326,71 +299,146 @@ def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, arou
     except ContentError as error:
         report.errors.append(error)
         gazetteer = Gazetteer(())
-    known = known_fingerprints(content_dir) if content_dir.is_dir() else {}
+    near = NearIndex()
+    known = known_fingerprints(content_dir, near) if content_dir.is_dir() else {}
     if not seed_dir.is_dir():
         report.errors.append(ContentError(str(seed_dir), None, "the seeds folder does not exist"))
         return report
-    seeds = sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    progress = _Progress(len(seeds))
-    done: set[str] = set()  # articles handled in this run: a second copy never rewrites the first
+    seeds = find_seeds(seed_dir, report)
+    run = _Run(content_dir, gazetteer, known, near, report, _Progress(len(seeds)), force, around)
     for number, seed_path in enumerate(seeds, 1):
         try:
-            _ingest_seed(seed_path, content_dir, gazetteer, known, done, report, progress, number,
-                         force=force, around=around)
+            _ingest_seed(run, seed_path, seed_path.relative_to(seed_dir).as_posix(), number)
         except ContentError as error:
             report.errors.append(error)
         except OSError as error:
             report.errors.append(ContentError(shown_path(seed_path), None, f"cannot read or write: {error.strerror or error}"))
-        progress.tick(number, seed_path, report)
+        run.progress.tick(number, seed_path, report)
     return report
 
 
-def _ingest_seed(seed_path: Path, content_dir: Path, gazetteer: Gazetteer, known: dict[str, Path], done: set[str],
-                 report: IngestReport, progress: _Progress, number: int, *, force: bool, around: dt.date | None) -> None:
+# Files that are never a seed's text, whatever they hold: refused by name, the rest goes on.
+NOT_SEEDS = {".json", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx",
+             ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".zip", ".gz", ".tar", ".7z", ".rar",
+             ".mp3", ".mp4", ".wav", ".epub", ".exe"}
+
+
+def find_seeds(seed_dir: Path, report: IngestReport) -> list[Path]:
+    """Every seed file under the folder, sub-folders included, in name order; others reported by name."""
+    root = seed_dir.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(seed_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith("."):
+                continue
+            if not path.resolve().is_relative_to(root):
+                report.errors.append(ContentError(shown_path(path), None,
+                                                  "a link to a file outside the seeds folder; skipped"))
+            elif path.suffix.lower() in NOT_SEEDS:
+                report.errors.append(ContentError(shown_path(path), None, (
+                    f"a {path.suffix.lower()[1:].upper()} file is not a seed; skipped "
+                    "(paste the articles' text into a .txt file)")))
+            elif path.is_file():
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(seed_dir).as_posix())
+
+
+def _ingest_seed(run: _Run, seed_path: Path, seed_name: str, number: int) -> None:
     src_path = shown_path(seed_path)
     size = seed_path.stat().st_size
     if size > MAX_SEED_BYTES:
         raise ContentError(src_path, None, f"the file is {size / 2**20:.0f} MB, more than the {MAX_SEED_BYTES // 2**20} MB "
                                            "a seed may hold; split it into smaller files")
     if size >= BIG_SEED_BYTES:
-        log.info("ingest: seed %d of %d (%s): %.1f MB, reading it", number, progress.seeds, seed_path.name, size / 2**20)
+        log.info("ingest: seed %d of %d (%s): %.1f MB, reading it", number, run.progress.seeds, shown_name(seed_name),
+                 size / 2**20)
     data = seed_path.read_bytes()
     text = decode_text(data, src_path)
+    if looks_like_json(text):
+        raise ContentError(src_path, 1, "this is JSON data, not a seed's text; skipped")
     seed_sha256 = hashlib.sha256(data).hexdigest()
     del data
+    text, seed_date = seed_date_of(shown_name(seed_path.name), text)
     articles = split_articles(text)
     del text
-    progress.articles, progress.of_articles = 0, len(articles)
+    if not articles:
+        raise ContentError(src_path, 1, "no article here: an article is a headline with a paragraph under it")
+    run.progress.articles, run.progress.of_articles = 0, len(articles)
     for article in articles:
-        progress.articles += 1
-        progress.tick(number, seed_path, report)
-        fingerprint = article.fingerprint
-        if fingerprint in done or (fingerprint in known and not force):
-            report.skipped += 1
-            continue
-        done.add(fingerprint)
-        meta = page_meta(article, seed_path.name, seed_sha256, gazetteer, around)
-        # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
-        page_path = known.get(fingerprint) or content_dir / f"{meta['slug']}.md"
-        page = render_page(meta, article).encode("utf-8")
-        if len(page) > MAX_PAGE_BYTES:
-            report.errors.append(ContentError(src_path, article.first_line, (
-                f"the article on lines {article.first_line}-{article.last_line} would make a page of "
-                f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
-                "split it in the seed (a headline, a blank line, then its paragraphs)")))
-            continue
-        if force and page_path.exists():
-            previous = page_path.read_bytes()
-            if previous == page:
-                report.skipped += 1
-                continue
-            backup = _backup(content_dir, page_path, previous)
-            log.info("%s: replaced; the previous page is kept in %s", page_path, backup)
-        if atomic_write(page_path, page, overwrite=force):
-            report.written.append(page_path)
-        else:
-            report.skipped += 1  # a page with this slug exists: the curator's copy wins
-        known.setdefault(fingerprint, page_path)
+        run.progress.articles += 1
+        run.progress.tick(number, seed_path, run.report)
+        _ingest_article(run, article, src_path, shown_name(seed_name), seed_sha256, seed_date)
+
+
+def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: str, seed_sha256: str,
+                    seed_date: tuple[dt.date, str] | None) -> None:
+    fingerprint = article.fingerprint
+    if fingerprint in run.done or (fingerprint in run.known and not run.force):
+        run.report.skipped += 1
+        return
+    run.done.add(fingerprint)
+    meta = page_meta(article, seed_name, seed_sha256, run.gazetteer, run.around, seed_date)
+    if not run.force and (same := run.near.find(meta["provenance"]["sketch"])):
+        _say_changed_copy(article, src_path, same)
+        run.report.skipped += 1
+        return
+    # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
+    page_path = run.known.get(fingerprint) or run.content_dir / f"{meta['slug']}.md"
+    page = render_page(meta, article).encode("utf-8")
+    if len(page) > MAX_PAGE_BYTES:
+        run.report.errors.append(ContentError(src_path, article.first_line, (
+            f"the article on lines {article.first_line}-{article.last_line} would make a page of "
+            f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
+            "split it in the seed (a headline, a blank line, then its paragraphs)")))
+        return
+    if run.force and page_path.exists():
+        previous = page_path.read_bytes()
+        if previous == page:
+            run.report.skipped += 1
+            return
+        backup = _backup(run.content_dir, page_path, previous)
+        log.info("%s: replaced; the previous page is kept in %s", page_path, backup)
+    if atomic_write(page_path, page, overwrite=run.force):
+        run.report.written.append(page_path)
+    else:
+        run.report.skipped += 1  # a page with this slug exists: the curator's copy wins
+    run.known.setdefault(fingerprint, page_path)
+    run.near.add(page_path, meta["provenance"]["sketch"])
+
+
+def _say_changed_copy(article: SeedArticle, src_path: str, page_path: Path) -> None:
+    """Tell the curator that an article came back changed, and where: their page stays as it is."""
+    try:
+        page_text = page_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        page_text = ""
+    line = first_differing_line([*article.dateline, *article.lines], page_text) or article.first_line
+    log.info("%s:%d: a changed copy of the article in %s (this line differs); the page is kept as it is",
+             src_path, line, shown_path(page_path))
+
+
+def looks_like_json(text: str) -> bool:
+    """Say whether a file's text is JSON data (an export, a config) rather than articles."""
+    stripped = text.strip()
+    if not stripped[:1] in "{[" or stripped[-1:] not in "}]":
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
+
+
+def seed_date_of(name: str, text: str) -> tuple[str, tuple[dt.date, str] | None]:
+    """A seed's own date: a first line «التاريخ: 2015-08-10» (blanked, so line numbers hold) or its name's."""
+    first, newline, rest = text.lstrip("\n").partition("\n")
+    date = seed_date_line(first)
+    if date:
+        blank_lines = len(text) - len(text.lstrip("\n"))
+        return "\n" * (blank_lines + 1) + rest, (date, first.strip())
+    return text, seed_date_in_name(name)
 
 
 def _backup(content_dir: Path, page_path: Path, data: bytes) -> Path:

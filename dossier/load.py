@@ -30,7 +30,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 STATUSES = ("new", "reviewed", "draft")
 DIRECTIONS = ("rtl", "ltr", "auto")
 KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
-              "date_evidence", "events", "updated", "detected", *KINDS}
+              "date_evidence", "events", "updated", "detected", "byline", "dateline", "kicker", *KINDS}
 EVENT_KEYS = ("date", "precision", "end", "text", "places", "people", "article")
 NEAR_MISS = 2  # a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -317,7 +317,7 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
         error("draft", f"'draft' must be true or false, got {meta['draft']!r:.40}")
     if meta.get("dir", "rtl") not in DIRECTIONS:
         error("dir", f"'dir' must be one of {', '.join(DIRECTIONS)}, got {meta['dir']!r:.40}")
-    for key in ("summary", "media", "lang"):
+    for key in ("summary", "media", "lang", "byline", "dateline", "kicker"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             error(key, f"'{key}' must be text, got {meta[key]!r:.40}")
     for key in KINDS:

@@ -68,6 +68,15 @@ def _try(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _file_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+
 def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> bool:
     """Write bytes so that readers see the old file or the new one, never half of it.
 
@@ -76,6 +85,7 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600: a page is readable by others, as the umask says
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from conftest import ROOT, SEED
 from dossier import ingest
 from dossier.gazetteer import Gazetteer, load_gazetteer
-from dossier.ingest import (SeedArticle, escape_markdown, ingest_seeds, is_headline, known_fingerprints, page_meta,
-                            render_page, split_articles, split_blocks, summarize)
+from dossier.ingest import (escape_markdown, ingest_seeds, known_fingerprints, page_meta, render_page,
+                            summarize)
+from dossier.split import SeedArticle, split_articles
 from dossier.load import make_markdown, parse_front_matter, split_front_matter
 from hypothesis_profiles import FUZZ
 
@@ -37,118 +38,6 @@ def meta_of(article: SeedArticle, around: dt.date | None = None, gazetteer: Gaze
 
 def page_files(content: Path) -> list[Path]:
     return sorted(p for p in content.glob("*.md"))
-
-
-# Splitting
-
-def test_split_blocks_treats_space_and_nbsp_lines_as_blank():
-    text = "عنوان\n \u00a0 \nسطر أول\n  سطر ثان  \n\t\n\n\u00a0\nفقرة"
-    assert split_blocks(text) == [[(1, "عنوان")], [(3, "سطر أول"), (4, "سطر ثان")], [(8, "فقرة")]]
-
-
-def test_a_line_of_only_invisible_marks_is_blank_and_never_a_title():
-    text = f"\u200f\u200e\n{QAMISHLI}\n\u200f \u2069\nنص الخبر.\u200f\n\u200b\nفقرة ثانية."
-    assert [[t for _, t in b] for b in split_blocks(text)] == [[QAMISHLI], ["نص الخبر.\u200f"], ["فقرة ثانية."]]
-    assert one(text).title == QAMISHLI
-
-
-def test_the_bundled_seed_holds_two_articles():
-    qamishli, pentagon = split_articles(SEED_TEXT)
-    assert (qamishli.title, qamishli.media, qamishli.first_line, qamishli.last_line) == (QAMISHLI, "video", 1, 11)
-    assert (pentagon.title, pentagon.media, pentagon.first_line, pentagon.last_line) == (PENTAGON, None, 13, 27)
-    assert len(qamishli.paragraphs) == 5 and len(pentagon.paragraphs) == 6
-    assert qamishli.paragraphs[0][0][1].startswith("توجهت مدرعات أمريكية")
-    assert pentagon.paragraphs[-1][0][1].endswith("مستمر.")
-
-
-def test_a_seed_with_several_articles_splits_at_each_headline():
-    text = "\n\n".join(f"عنوان الخبر رقم {n}\n\nفقرة أولى من الخبر {n}.\n\nفقرة ثانية من الخبر {n}." for n in range(1, 6))
-    articles = split_articles(text)
-    assert [a.title for a in articles] == [f"عنوان الخبر رقم {n}" for n in range(1, 6)]
-    assert all(len(a.paragraphs) == 2 for a in articles)
-    assert [(a.first_line, a.last_line) for a in articles] == [(1 + 6 * n, 5 + 6 * n) for n in range(5)]
-
-
-@pytest.mark.parametrize("line, headline", [
-    (QAMISHLI, True),
-    (QAMISHLI + " ..فيديو", True),
-    ("هل تنسحب القوات الأمريكية؟", False),  # ends a sentence
-    ("قال إسبر إن القوات باقية.", False),
-    ("وقال إسبر: “نقوم حاليا بسحب قواتنا”", False),  # ends with a quotation
-    (" ".join(["كلمة"] * 25), False),  # too many words
-    ("ب" * 200, False),  # too long
-    ("..فيديو", False),  # a marker alone is no headline
-])
-def test_what_makes_a_headline(line, headline):
-    assert is_headline([(1, line)]) is headline
-
-
-def test_a_two_line_block_is_never_a_headline():
-    assert not is_headline([(1, "عنوان"), (2, "تتمة")])
-
-
-def test_a_short_line_followed_by_a_headline_stays_in_its_article():
-    text = f"{QAMISHLI}\n\nفقرة أولى.\n\nالمصدر: سانا\n\n{PENTAGON}\n\nفقرة ثانية."
-    first, second = split_articles(text)
-    assert [t for _, t in first.lines] == ["فقرة أولى.", "المصدر: سانا"]
-    assert second.title == PENTAGON
-
-
-def test_a_dateline_or_kicker_above_the_first_headline_is_no_article_of_its_own():
-    text = f"عاجل\n\nالخميس 14 نوفمبر 2019\n\n{PENTAGON}\n\nكشف وزير الدفاع. وأضاف.\n"
-    article = one(text)
-    assert article.title == PENTAGON
-    assert [t for _, t in article.lines] == ["عاجل", "الخميس 14 نوفمبر 2019", "كشف وزير الدفاع. وأضاف."]
-    assert (article.first_line, article.last_line) == (1, 7)
-    assert meta_of(article)["summary"] == "كشف وزير الدفاع."  # from the first real paragraph
-
-
-def test_text_without_a_headline_is_one_article_titled_by_its_first_words():
-    words = "توجهت مدرعات أمريكية اليوم إلى قاعدة هيمو غرب مدينة القامشلي لتعيد انتشارها في المنطقة."
-    article = one(words + "\n\nفقرة ثانية.")
-    assert article.title == " ".join(words.split()[:12]) + "…"
-    assert article.media is None
-    assert [t for _, t in article.lines] == [words, "فقرة ثانية."]
-
-
-def test_nothing_of_the_text_is_lost_in_splitting():
-    articles = split_articles(SEED_TEXT)
-    kept = [a.title for a in articles] + [t for a in articles for _, t in a.lines]
-    original = [line.strip() for line in SEED_TEXT.split("\n") if line.strip()]
-    assert sorted(kept) == sorted(line.replace(" ..فيديو", "") for line in original)
-
-
-# Media markers
-
-@pytest.mark.parametrize("headline, title, media", [
-    ("قوات في القامشلي ..فيديو", "قوات في القامشلي", "video"),
-    ("قوات في القامشلي..فيديو", "قوات في القامشلي", "video"),
-    ("قوات في القامشلي … بالفيديو", "قوات في القامشلي", "video"),
-    ("قوات في القامشلي - صور", "قوات في القامشلي", "photos"),
-    ("قوات في القامشلي (صور)", "قوات في القامشلي", "photos"),
-    ("قوات في القامشلي [فيديو]", "قوات في القامشلي", "video"),
-    ("قوات في القامشلي | شاهد", "قوات في القامشلي", "video"),
-    ("قوات في القامشلي ..صورة", "قوات في القامشلي", "photos"),
-    ("انتشار القوات: خريطة", "انتشار القوات", "map"),
-    ("بالفيديو.. قوات في القامشلي", "قوات في القامشلي", "video"),
-    ("بالصور: قوات في القامشلي", "قوات في القامشلي", "photos"),
-    ("قوات وصور في القامشلي", "قوات وصور في القامشلي", None),  # a word, not a marker
-    ("صور الأقمار الصناعية", "صور الأقمار الصناعية", None),
-])
-def test_media_markers_are_a_kind_not_part_of_the_title(headline, title, media):
-    article = one(f"{headline}\n\nنص الخبر.")
-    assert (article.title, article.media) == (title, media)
-    assert meta_of(article)["media"] == media
-
-
-def test_huge_lines_are_no_headline_and_cost_no_time():
-    import time
-
-    started = time.perf_counter()
-    line = "قوات" + " " * 200_000 + "..فيديو"
-    assert not is_headline([(1, line)])
-    assert len(split_articles(line + "\n\n" + "ب" * 1_000_000)) == 1
-    assert time.perf_counter() - started < 2
 
 
 # Plain text, not Markdown
@@ -241,8 +130,9 @@ def test_a_long_first_sentence_is_cut_on_a_word():
 
 
 def test_a_hard_wrapped_first_paragraph_gives_a_whole_sentence():
-    article = one(f"{QAMISHLI}\n\nتوجهت مدرعات أمريكية\nإلى قاعدة هيمو. ثم عادت.")
-    assert meta_of(article)["summary"] == "توجهت مدرعات أمريكية إلى قاعدة هيمو."
+    wrapped = "توجهت مدرعات أمريكية اليوم نحو قاعدة\nهيمو غرب مدينة القامشلي. ثم عادت إلى\nمواقعها في المساء بعد ساعات قليلة.\n"
+    article = one(f"{QAMISHLI}\n\n{wrapped}")
+    assert meta_of(article)["summary"] == "توجهت مدرعات أمريكية اليوم نحو قاعدة هيمو غرب مدينة القامشلي."
 
 
 def test_page_meta_holds_every_required_key():
@@ -255,7 +145,8 @@ def test_page_meta_holds_every_required_key():
     assert meta["date"] is None  # never invented
     assert meta["date_evidence"] == {"weekday": "الأربعاء", "quote": "اليوم الأربعاء", "line": 3}
     assert meta["summary"] == "توجهت مدرعات أمريكية، اليوم الأربعاء، إلى قاعدة “هيمو” غرب مدينة القامشلي، لتعيد انتشارها في المنطقة."
-    assert meta["provenance"] == {"seed": "seed.txt", "sha256": "ab" * 32, "lines": [1, 11], "fingerprint": qamishli.fingerprint}
+    assert meta["provenance"] == {"seed": "seed.txt", "sha256": "ab" * 32, "lines": [1, 11],
+                                  "fingerprint": qamishli.fingerprint, "sketch": ingest.article_sketch(qamishli)}
     assert "القامشلي" in meta["places"] and meta["sources"] == ["RT", "سانا"]
     assert meta_of(pentagon)["people"] == ["مارك إسبر", "دونالد ترامب"]
 
