@@ -55,6 +55,8 @@ BYLINE_START = re.compile(r"^(?:بقلم|كتب|كتبت|اعداد|إعداد|�
 NUMERIC_DATE_OR_TIME = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}:\d{2}")
 PLACE_AND_AGENCY = re.compile(r"^[^()]{2,40}\(\s*[^()]{2,30}\s*\)$")
 TWO_PARTS = re.compile(r"^([^-–—|:]+)\s[-–—|]\s([^-–—|:]+)$")
+# «جدة: أحمد الزهراني»: a place, a colon, a name of two or three words (no digits).
+PLACE_COLON_NAME = re.compile(r"^[^\W\d]+(?:\s[^\W\d]+)?\s?:\s?[^\W\d]+(?:\s[^\W\d]+){1,2}$")
 MAX_BYLINE_WORDS = 8
 MAX_BYLINE_CHARS = 80
 MAX_BYLINE_PART_WORDS = 3
@@ -394,17 +396,23 @@ def is_byline(text: str) -> bool:
     «القاهرة (رويترز)», «سامر خليل – دمشق», «Jawhara FM | 2017-03-10 16:04», «بقلم: سامر خليل».
     """
     words = text.split()
-    if not words or len(words) > MAX_BYLINE_WORDS or len(text) > MAX_BYLINE_CHARS or ends_sentence(text):
+    if not words or len(text) > MAX_BYLINE_CHARS or ends_sentence(text):
+        return False
+    if is_date_line(text):
+        return True  # «الأربعاء 16 شعبان 1436 هـ - 3 يونيو 2015 م»
+    if len(words) > MAX_BYLINE_WORDS:
         return False
     if MEDIA_MARKER.search(text) or MEDIA_PREFIX.match(text):
         return False  # «قوات في القامشلي - صور» is a headline with its media kind
-    if NUMERIC_DATE_OR_TIME.search(text) or BYLINE_START.match(text) or is_date_line(text):
+    if NUMERIC_DATE_OR_TIME.search(text) or BYLINE_START.match(text):
         return True
     folded = arabic.normalize(text)
     if AGENCY.search(folded) and len(words) <= 5:
         return True
     place = PLACE_AND_AGENCY.match(text)
     if place and len(text.split("(")[0].split()) <= MAX_BYLINE_PART_WORDS:
+        return True
+    if PLACE_COLON_NAME.match(text):
         return True
     parts = TWO_PARTS.match(text)
     return bool(parts) and all(len(p.split()) <= MAX_BYLINE_PART_WORDS for p in parts.groups())

@@ -162,7 +162,8 @@ def _mention(number: int, text: str, folded: str, match: re.Match, date: dt.date
         weekday = before["weekday"]
     quote = text[start:match.end()].strip(" ،,")
     problem = None
-    if weekday and precision == "day" and WEEKDAYS[weekday] != date.weekday():
+    # A Hijri month's first day depends on the moon's sighting: its weekday is not checked.
+    if weekday and precision == "day" and not hijri and WEEKDAYS[weekday] != date.weekday():
         problem = (f"«{quote}»: {date.isoformat()} is a {WEEKDAY_NAMES[date.weekday()]}, "
                    f"not a {WEEKDAY_NAMES[WEEKDAYS[weekday]]}")
     return DateMention(number, quote, date, precision, start, match.end(),

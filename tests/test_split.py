@@ -111,6 +111,8 @@ def test_two_articles_with_questions_exclamations_and_quotes_in_their_headlines(
     ("القاهرة (رويترز)", True),
     ("سامر خليل – دمشق", True),
     ("بقلم: سامر خليل", True),
+    ("جدة: أحمد الزهراني", True),
+    ("تونس : إضراب عام في 3 ولايات", False),
     ("وكالة الأنباء | 2019-11-14 16:04", True),
     ("دمشق - 14/11/2019", True),
     (HEAD_A, False),
@@ -121,7 +123,8 @@ def test_what_makes_a_byline_or_dateline(line, byline):
     assert is_byline(line) is byline
 
 
-@pytest.mark.parametrize("under", ["القاهرة - رويترز", "سامر خليل – دمشق", "دمشق (سانا)"])
+@pytest.mark.parametrize("under", ["القاهرة - رويترز", "سامر خليل – دمشق", "دمشق (سانا)", "جدة: أحمد الزهراني",
+                                   "الأربعاء 16 شعبان 1436 هـ - 3 يونيو 2015 م"])
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_a_byline_under_the_headline_stays_with_its_article_and_is_never_a_title(under, gap):
     text = f"{HEAD_A}{gap}{under}\n\n{LEAD_A}\n\n{BODY_A}\n\n{HEAD_B}{gap}{under}\n\n{LEAD_B}\n\n{BODY_B}"

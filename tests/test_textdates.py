@@ -83,6 +83,11 @@ def test_the_dateline_dates_the_article_and_a_disagreeing_lead_makes_a_conflict(
     assert conflict.date is None and "different dates" in conflict.evidence["conflict"]
 
 
+def test_a_dateline_of_hijri_and_gregorian_dates_dates_the_article():
+    found = date_article([(2, "الأربعاء 16 شعبان 1436 هـ - 3 يونيو 2015 م")], [(4, "أعلنت الوزارة")])
+    assert found.date == D(2015, 6, 3)
+
+
 def test_a_hijri_date_a_day_off_its_gregorian_is_no_conflict():
     found = date_article([], [(3, "مكة 2 رمضان 1440 هـ الموافق 8 مايو 2019 م - أعلن")])
     assert found.date == D(2019, 5, 8)  # the Gregorian wins; the month's start depends on the moon
