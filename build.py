@@ -189,7 +189,8 @@ def run_build(args: argparse.Namespace) -> int:
     if result.errors:
         log.info("build failed: %d problem(s); %s was left as it was", len(result.errors), args.out)
         return 1
-    log.info("built %d page(s), %d file(s) changed, in %.0f ms", result.pages, len(result.changed), result.seconds * 1000)
+    log.info("built %d page(s), %d output(s) rendered, %d file(s) changed, in %.0f ms", result.pages, result.rendered,
+             len(result.changed), result.seconds * 1000)
     if args.timings:
         print("timings: " + json.dumps({phase: round(s, 4) for phase, s in result.timings.items()}), file=sys.stderr)
     return 0

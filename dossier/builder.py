@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import (cache_path, code_version, dependency_versions, file_stamp, read_cache, read_cached_pages,
-                    vouched_stamp, write_cache)
+from .cache import (CachedPage, cache_path, code_version, dependency_versions, file_digest, file_stamp, read_cache,
+                    read_cached_pages, vouched_stamp, write_cache)
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, gazetteer_for
@@ -18,7 +18,8 @@ from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_pa
 from .pages import Output, Page
 from .parallel import parallel_map
 from .project import check_links
-from .render import BUILTIN_LAYOUTS, RenderMemo, Renderer, make_env, register_filters, static_files
+from .render import BUILTIN_LAYOUTS, KeptOutputs, RenderMemo, Renderer, make_env, register_filters, static_files
+from .render_keys import page_fingerprint
 from .search import drop_index, index_site
 from .write import SITE_MARKER, Staging, write_in_place, write_outputs
 
@@ -30,6 +31,7 @@ MARKER_TEXT = b"Built by build.py; this folder is replaced on every build.\n"
 class BuildResult:
     errors: list[ContentError] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    rendered: int = 0  # outputs rendered; the others were already in site/ or in memory as they would be
     pages: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase
@@ -72,7 +74,8 @@ class Builder:
         self.swap = swap  # True: the whole new site replaces the old at once; False: file by file (preview)
         self.root_path = root_path  # where the site is served from, for 404.html (default: the base URL's path)
         self.workers = workers  # processes for loading and rendering (forked: only before any thread starts)
-        self._cache: dict[str, tuple[tuple, Page]] = {}  # by page path: (stamp of the file, its page)
+        self._cache: dict[str, CachedPage] = {}  # by page path: (stamp of the file, its page, its fingerprint)
+        self._outputs_record: dict = {}  # what the last command-line build left in site/ (see _kept_outputs)
         self._stamped_at: int | None = None  # when the stamps kept were taken (ns): see cache.vouched_stamp
         self._gazetteer_stamp: tuple | None = None
         self._gazetteer: Gazetteer | None = None
@@ -107,7 +110,8 @@ class Builder:
                                timings=timings.seconds)
         fresh = {path: vouched_stamp(path, stamp, stamped_at, digests) for path, stamp in stamps.items()}
         if self._pages_to_read:
-            self._cache, self._pages_to_read = read_cached_pages(self._cache_path, self._cache_key), False
+            (self._cache, self._outputs_record), self._pages_to_read = read_cached_pages(self._cache_path,
+                                                                                         self._cache_key), False
         try:
             check_links(self.project_dir, self.read_roots)
             settings = load_settings(self.settings_path)
@@ -126,9 +130,12 @@ class Builder:
                 self._memo, self._memo_key = RenderMemo(), memo_key
             self._check_site_dir()
             if self.persist and self.swap:
-                changed = self._render_into_staging(site, timings)
+                others = sorted(path for path in stamps if path not in page_stamps)
+                context = _digest(repr((settings, self.drafts, self.root_path, [(p, file_digest(p)) for p in others])))
+                changed, rendered = self._render_into_staging(site, timings, context)
             else:
-                outputs = self._renderer(site).render_all(static_files(self.layouts_dirs))
+                renderer = self._renderer(site)
+                outputs, rendered = renderer.render_all(static_files(self.layouts_dirs)), renderer.rendered
                 outputs.append(Output(SITE_MARKER, MARKER_TEXT))
                 check_unique(outputs)
                 timings.lap("render")
@@ -142,6 +149,8 @@ class Builder:
                 timings.lap("write")
                 self._written = {o.output_path: o.data for o in outputs}
                 self._written_site = self._site_identity()
+                if changed and not self.persist:
+                    self._cache_path.unlink(missing_ok=True)  # site/ no longer holds what its record says
             if self.persist:
                 self._save_cache(self._inputs(fresh), len(site.pages))
                 timings.lap("write")
@@ -149,18 +158,23 @@ class Builder:
             return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
         except ContentError as error:
             return BuildResult(errors=[error], seconds=time.perf_counter() - started)
-        return BuildResult(changed=changed, pages=len(site.pages), seconds=time.perf_counter() - started,
-                           timings=timings.seconds)
+        return BuildResult(changed=changed, rendered=rendered, pages=len(site.pages),
+                           seconds=time.perf_counter() - started, timings=timings.seconds)
 
-    def _renderer(self, site, sink=None) -> Renderer:
-        return Renderer(self._env, site, memo=self._memo, workers=self.workers, root_path=self.root_path, sink=sink)
+    def _renderer(self, site, sink=None, kept=None) -> Renderer:
+        return Renderer(self._env, site, memo=self._memo, workers=self.workers, root_path=self.root_path, sink=sink,
+                        kept=kept)
 
-    def _render_into_staging(self, site, timings: Timings) -> list[str]:
+    def _render_into_staging(self, site, timings: Timings, context: str) -> tuple[list[str], int]:
         """The command line's one-shot build: workers write each output into the staging folder as they render it,
-        so the site is never held in memory; a problem discards the staging folder and site/ stays as it was."""
+        so the site is never held in memory; a problem discards the staging folder and site/ stays as it was.
+
+        Outputs that site/ holds from the same render key (by the last build's record) are not rendered
+        again: the staging folder starts as links to them."""
         staging = Staging(self.site_dir)
         try:
-            renderer = self._renderer(site, sink=staging.put)
+            kept = self._kept_outputs(context, staging.existing)
+            renderer = self._renderer(site, sink=staging.put, kept=kept)
             outputs = renderer.render_all(static_files(self.layouts_dirs))
             outputs.append(Output(SITE_MARKER, MARKER_TEXT))
             check_unique(outputs)
@@ -172,9 +186,18 @@ class Builder:
             staging.discard()
             raise
         timings.lap("write")
-        self._written, self._memo = {}, RenderMemo()  # nothing kept: the next build renders afresh
+        self._written, self._memo = {}, RenderMemo()  # nothing kept in memory: the record says what site/ holds
         self._memo_key = None
-        return changed
+        self._outputs_record = {"context": context, "keys": kept.digests}
+        return changed, renderer.rendered
+
+    def _kept_outputs(self, context: str, present: set[str]) -> KeptOutputs:
+        """The last build's record of site/, if it still describes site/ and the same layouts and settings."""
+        record = self._outputs_record
+        usable = (record.get("context") == context and isinstance(record.get("keys"), dict)
+                  and self._site_stamp() is not None and self._previous_build.get("site") == list(self._site_stamp()))
+        fingerprints = {entry[1].src_path: entry[2] for entry in self._cache.values()}
+        return KeptOutputs(record["keys"] if usable else {}, present, fingerprints)
 
     def _search_index(self, timings: Timings):
         """What to do with the index in the next site: rebuild it, or drop an old one (--no-search)."""
@@ -227,7 +250,7 @@ class Builder:
                                 "gazetteer": list(self._gazetteer_stamp) if self._gazetteer_stamp else None,
                                 "stamped_at": self._stamped_at}
         write_cache(self._cache_path, self._cache_key, {str(p): entry for p, entry in self._cache.items()},
-                    self._previous_build)
+                    self._previous_build, self._outputs_record)
 
     def _load_gazetteer(self, known: dict[str, tuple], fresh: dict[str, tuple]) -> Gazetteer:
         path = self.content_dir / GAZETTEER_PATH
@@ -247,19 +270,20 @@ class Builder:
         stale = [path for path in paths if self._cache.get(path, (None,))[0] != known[path]]
         converter = MarkdownConverter()
 
-        def load(path: Path) -> tuple[Page | list[ContentError], float, float]:
+        def load(path: Path) -> tuple[Page | list[ContentError], float, float, str]:
             started, markdown_before = time.perf_counter(), converter.seconds
             try:
                 loaded = load_page(self.content_dir, path, gazetteer, converter)
             except ContentErrors as group:
                 loaded = group.errors
-            return loaded, time.perf_counter() - started, converter.seconds - markdown_before
+            fingerprint = page_fingerprint(loaded) if isinstance(loaded, Page) else ""
+            return loaded, time.perf_counter() - started, converter.seconds - markdown_before, fingerprint
 
         results = parallel_map(load, stale, self.workers)
         errors = []
-        for path, (loaded, _, _) in zip(stale, results):
+        for path, (loaded, _, _, fingerprint) in zip(stale, results):
             if isinstance(loaded, Page):
-                self._cache[path] = (fresh[path], loaded)
+                self._cache[path] = (fresh[path], loaded, fingerprint)
             else:
                 errors.extend(loaded)
                 self._cache.pop(path, None)
@@ -296,6 +320,10 @@ def check_unique(outputs: list[Output]) -> None:
 def layout_stamps(layouts_dirs: list[Path]) -> tuple:
     """Stamp every template and static file, so a layout edit is noticed."""
     return tuple(sorted((str(p), file_stamp(p)) for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _json_stamp(value: list | None) -> tuple | None:

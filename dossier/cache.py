@@ -33,6 +33,7 @@ DEPENDENCIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "babel", "hijridat
 # A file changed this close to the moment it was stamped may change again with the same stamp (times
 # kept to the second, or a clock that lags): its bytes are compared as well.
 RACY_NS = 2_000_000_000
+CachedPage = tuple[tuple, Page, str]  # the stamp of the page's file, the page, its fingerprint
 
 
 def cache_path(site_dir: Path) -> Path:
@@ -75,12 +76,17 @@ def vouched_stamp(path: str, stamp: tuple, since_ns: int | None, digests: dict[s
     if since_ns is None or max(stamp[0], stamp[1]) < since_ns - RACY_NS:
         return stamp
     if path not in digests:
-        try:
-            with open(path, "rb") as handle:
-                digests[path] = hashlib.file_digest(handle, "sha256").hexdigest()
-        except OSError:
-            digests[path] = ""
+        digests[path] = file_digest(path)
     return (*stamp, digests[path])
+
+
+def file_digest(path: str) -> str:
+    """The SHA-256 of a file's bytes ("" if it cannot be read: it will be read again, and fail, in the build)."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return ""
 
 
 def read_cache(path: Path, key: dict) -> dict:
@@ -98,43 +104,47 @@ def read_cache(path: Path, key: dict) -> dict:
     return header["build"]
 
 
-def read_cached_pages(path: Path, key: dict) -> dict[str, tuple[tuple, Page]]:
-    """The pages in the cache, by path, with the stamp of the file each was read from; {} if unusable."""
+def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dict]:
+    """The pages in the cache, by path, each with the stamp of its file and its fingerprint, and the
+    record of the outputs the last build left in site/ ({"context", "keys"}); empty if unusable."""
     try:
         with open(path, encoding="utf-8") as handle:
             header = json.loads(handle.readline())
             if not isinstance(header, dict) or header.get("key") != key:
-                return {}
+                return {}, {}
             data = json.loads(handle.read())
     except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    return cached_pages(data) if isinstance(data, dict) else {}
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    outputs = data.get("outputs")
+    return cached_pages(data), outputs if isinstance(outputs, dict) else {}
 
 
-def write_cache(path: Path, key: dict, pages: dict[str, tuple[tuple, Page]], build: dict) -> None:
-    """Write the cache atomically: a line with the build's record, then the pages; a page whose front matter
-    JSON cannot hold exactly is left out."""
+def write_cache(path: Path, key: dict, pages: dict[str, CachedPage], build: dict, outputs: dict) -> None:
+    """Write the cache atomically: a line with the build's record, then the pages and the outputs' record;
+    a page whose front matter JSON cannot hold exactly is left out."""
     entries = {}
-    for page_path, (stamp, page) in pages.items():
+    for page_path, (stamp, page, fingerprint) in pages.items():
         encoded = encode_page(page)
         if encoded is not None:
-            entries[page_path] = {"stamp": list(stamp), "page": encoded}
+            entries[page_path] = {"stamp": list(stamp), "page": encoded, "fingerprint": fingerprint}
     tmp = path.with_name(path.name + ".tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as handle:
             handle.write(json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n")
-            json.dump({"pages": entries}, handle, ensure_ascii=False)
+            json.dump({"pages": entries, "outputs": outputs}, handle, ensure_ascii=False)
         os.replace(tmp, path)
     except (OSError, ValueError) as error:  # unwritable, or a name not UTF-8: next build is slower
         log.debug("could not write the page cache %s: %s", path, error)
         tmp.unlink(missing_ok=True)
 
 
-def cached_pages(data: dict) -> dict[str, tuple[tuple, Page]]:
+def cached_pages(data: dict) -> dict[str, CachedPage]:
     found = {}
     for page_path, entry in (data.get("pages") or {}).items():
         try:
-            found[page_path] = (tuple(entry["stamp"]), decode_page(entry["page"]))
+            found[page_path] = (tuple(entry["stamp"]), decode_page(entry["page"]), str(entry["fingerprint"]))
         except (KeyError, TypeError, ValueError):
             continue
     return found

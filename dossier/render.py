@@ -22,6 +22,7 @@ from .pages import Output, Page, Site, absolute_url
 from .parallel import parallel_map
 from .safe_text import fit_for_output
 from .plural import count_words
+from .render_keys import key_digest
 from .worldmap import locator_map, places_map
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
@@ -99,10 +100,13 @@ class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
     def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None,
-                 workers: int = 1, root_path: str | None = None, sink: Callable[[str, bytes], bool] | None = None):
+                 workers: int = 1, root_path: str | None = None, sink: Callable[[str, bytes], bool] | None = None,
+                 kept: KeptOutputs | None = None):
         self.env = env
         self.sink = sink  # takes each rendered output (say, into the staging folder) so none is held in memory
         self.sunk_changes: list[str] = []
+        self.kept = kept  # outputs site/ holds from the same render keys (the command line's record)
+        self.rendered = 0  # outputs rendered (the others were kept or remembered)
         self.site = site
         self.settings = site.settings
         self.updated = now or _latest(site)
@@ -116,6 +120,7 @@ class Renderer:
         """Render every output of the site, in a stable order: plan what to render, then render it, on every core."""
         planned = self.plan(static)
         jobs = [item for item in planned if isinstance(item, Job)]
+        self.rendered += len(jobs)
         if self.workers > 1:
             self.compile_layouts()  # once here, not once in each worker
         results = parallel_map(self.run_job, jobs, self.workers)
@@ -266,6 +271,8 @@ class Renderer:
             remembered = self.memo.outputs.get(output_path)
             if remembered is not None and remembered[0] == key:
                 return remembered[1]
+            if self.kept is not None and self.kept.holds(output_path, key):
+                return Output(output_path, None, source)  # site/ has it already, as this key would render it
         return Job(output_path, template_name, context, key, source)
 
     def render(self, output_path: str, template_name: str, context: dict) -> bytes:
@@ -321,6 +328,20 @@ class Renderer:
             term = self.site.term(kind, name)
             self._term_paths[key] = term.output_path if term else None
         return self._term_paths[key]
+
+
+class KeptOutputs:
+    """The outputs site/ holds and the digests of the keys they were rendered from; the digests of this build's."""
+
+    def __init__(self, previous: dict[str, str], present: set[str], fingerprints: dict[str, str]):
+        self.previous = previous  # by output path, from the last build's record
+        self.present = present  # output paths in site/ now
+        self.fingerprints = fingerprints  # of each page, by src_path
+        self.digests: dict[str, str] = {}  # this build's, by output path
+
+    def holds(self, output_path: str, key: tuple) -> bool:
+        digest = self.digests[output_path] = key_digest(key, self.fingerprints)
+        return self.previous.get(output_path) == digest and output_path in self.present
 
 
 @dataclass(frozen=True)

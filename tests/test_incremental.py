@@ -119,6 +119,38 @@ def test_random_edits_with_the_command_line_cache_match_a_cold_build(dossier):
     assert "0 file(s) changed" in result.stderr  # the last run had nothing to do
 
 
+def rendered(result) -> int:
+    return int(re.search(r"(\d+) output\(s\) rendered", result.stderr)[1])
+
+
+def test_the_command_line_renders_only_the_outputs_an_edit_affects(dossier):
+    """The record beside site/ says from what each output was rendered: one edit renders only its outputs."""
+    first = cli_build(dossier)
+    assert rendered(first) > 64  # every article page, and the listings
+    edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
+    body_edit = cli_build(dossier)
+    # its page, and the listings, term pages, timeline and feed that list it: 8 of 79
+    assert rendered(body_edit) < 15, body_edit.stderr
+    assert "فقرة معدلة" in article_text(dossier, "more-05")
+    edit(dossier / "content" / "more-05.md", "ملخص 5.", "ملخص جديد.")
+    summary_edit = cli_build(dossier)
+    assert rendered(summary_edit) < 15, summary_edit.stderr
+    assert site_files(dossier / "site") == cold_build(dossier)
+    (dossier / "site" / "articles" / "more-07" / "index.html").unlink()  # site/ is not what the record says
+    edit(dossier / "content" / "more-05.md", "فقرة معدلة", "فقرة أخرى")
+    assert rendered(cli_build(dossier)) < 15  # and the missing page, whose record is void
+    assert site_files(dossier / "site") == cold_build(dossier)
+
+
+def test_a_preview_build_into_the_same_site_voids_the_command_lines_record(dossier):
+    cli_build(dossier)
+    edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
+    assert Builder(dossier / "content", dossier / "site", search=False, swap=False).build().changed
+    edit(dossier / "content" / "more-05.md", "فقرة معدلة", "فقرة أولى")
+    cli_build(dossier)
+    assert site_files(dossier / "site") == cold_build(dossier)
+
+
 def test_a_stale_or_corrupt_cache_is_ignored(dossier):
     out = dossier / "site"
     assert run_cli("build", "--no-search", "--content", str(dossier / "content"), "--out", str(out), cwd=dossier).returncode == 0
