@@ -28,6 +28,7 @@ from .worldmap import locator_map, places_map
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
+CARD_TERMS = 8  # names of each kind on an article's card; its own page lists them all
 NOT_FOUND = "404.html"
 TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year (and a large year, a page per month)
 URL_SAFE = "/#?=&-._~"
@@ -53,7 +54,7 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         finalize=fit_for_output,
     )
     env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
-                       locator_map=locator_map)
+                       locator_map=locator_map, CARD_TERMS=CARD_TERMS)
     return env
 
 

@@ -373,3 +373,20 @@ def test_an_entity_page_keeps_its_address_whatever_spelling_the_newest_article_u
 
 def test_a_gazetteer_entity_keeps_its_own_spelling_in_its_address(built):
     assert (built / "places" / "الحسكة" / "index.html").is_file()
+
+
+def test_cards_show_a_bounded_number_of_names_so_entity_pages_stay_small(tiny_site):
+    places = [f"بلدة رقم {n}" for n in range(200)]
+    many = page("خبر يسمي مئتي بلدة", "2020-01-01", places=places)
+    make_site(tiny_site, {"content/many.md": many})
+    assert build(tiny_site).returncode == 0
+    place_pages = [p for p in (tiny_site / "site/places").glob("*/index.html") if "رقم" in p.parent.name]
+    assert len(place_pages) == 200
+    for place_page in place_pages[:5]:  # each repeats the card: never all 200 names
+        text = place_page.read_text("utf-8")
+        assert text.count("بلدة رقم") < 20, place_page
+        assert "وغيرها (192)" in text
+    article = (tiny_site / "site" / "articles" / "many" / "index.html").read_text("utf-8")
+    assert all(f">{name}<" in article for name in places)  # its own page names them all
+    total = sum(p.stat().st_size for p in (tiny_site / "site").rglob("*") if p.is_file())
+    assert total < 200 * 40_000, total
