@@ -182,7 +182,7 @@ def resolve_request(site_dir: Path, raw_path: str) -> Path | None:
         return None
     root = site_dir.resolve()
     target = root.joinpath(*parts)
-    if target.is_dir():
+    if is_folder(target):
         target = target / "index.html"
     try:
         real = target.resolve(strict=True)
@@ -193,6 +193,14 @@ def resolve_request(site_dir: Path, raw_path: str) -> Path | None:
     return real
 
 
+def is_folder(path: Path) -> bool:
+    """Whether a path is a folder; a name the system refuses (over 255 bytes) is simply not one."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def make_app(site_dir: Path, preview: Preview):
     """A WSGI app serving site/ safely, with a banner listing build errors on every HTML page."""
     def app(environ, start_response):
@@ -201,7 +209,7 @@ def make_app(site_dir: Path, preview: Preview):
             start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")])
             return [b"method not allowed\n"]
         parts = safe_parts(raw)
-        if parts and not raw.endswith("/") and site_dir.resolve().joinpath(*parts).is_dir():
+        if parts and not raw.endswith("/") and is_folder(site_dir.resolve().joinpath(*parts)):
             # Rebuilt from the checked parts, percent-encoded: a header holds ASCII only, and "//name" would
             # send the browser to another host.
             location = "/" + "/".join(quote(part, safe="") for part in parts) + "/"
@@ -222,7 +230,8 @@ def make_app(site_dir: Path, preview: Preview):
         if content_type.startswith("text/") or content_type.endswith(("javascript", "xml", "json")):
             content_type += "; charset=utf-8"
         start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
-        return [body]
+        # A HEAD answer has no body: livereload would write it anyway and tornado drop the connection.
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
     return app
 
 

@@ -8,9 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+import http.client
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -202,3 +204,24 @@ def test_server_prints_rebuild_time(server):
     output = process.communicate(timeout=10)[0]
     assert re.search(r"rebuilt \d+ page\(s\) in \d+ ms", output), output
     assert f"serving" in output and base in output
+
+
+def test_head_requests_are_answered_without_a_body(server):
+    root, base, process = server
+    connection = http.client.HTTPConnection(base.split("//")[1].rstrip("/"), timeout=10)
+    for path in ("/", "/articles/2019-a/", "/no-such-page/"):
+        connection.request("HEAD", path)
+        response = connection.getresponse()
+        assert response.status == (404 if "no-such" in path else 200), path
+        assert response.read() == b""
+        assert response.getheader("Content-Type", "").startswith("text/html")
+
+
+def test_a_name_too_long_for_the_system_is_not_found(server, tmp_path):
+    root, base, process = server
+    long_name = "أ" * 200  # 400 bytes: over the 255 a file name may have
+    for path in (f"/{long_name}", f"/{long_name}/", f"/places/{long_name}/"):
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(base.rstrip("/") + quote(path), timeout=10)
+        assert answer.value.code == 404, path
+    assert resolve_request(tmp_path, "/" + "a" * 300) is None
