@@ -14,7 +14,8 @@ from .cache import (CachedPage, cache_path, code_version, dependency_versions, f
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, gazetteer_for
-from .load import EVENTS_PATH, SETTINGS_FILE, display_path, load_events, load_page, load_settings, MarkdownConverter, page_paths
+from .load import (EVENTS_PATH, SETTINGS_FILE, MarkdownConverter, base_url_problem, display_path,
+                   load_events, load_page, load_settings, page_paths)
 from .pages import Output, Page
 from .parallel import parallel_map
 from .project import check_links
@@ -99,7 +100,10 @@ class Builder:
         """Render everything in memory first; write only if all of it succeeded."""
         started, stamped_at = time.perf_counter(), time.time_ns()
         timings = Timings()
-        page_stamps = self._page_stamps()
+        try:
+            page_stamps = self._page_stamps()
+        except ContentErrors as group:
+            return BuildResult(errors=group.errors, seconds=time.perf_counter() - started)
         stamps, digests = {**page_stamps, **self._other_stamps()}, {}
         # Each file's stamp as the last build recorded stamps, and as this one records them (taken before
         # any page is read, so an edit made during the build is seen by the next one).
@@ -115,6 +119,8 @@ class Builder:
         try:
             check_links(self.project_dir, self.read_roots)
             settings = load_settings(self.settings_path)
+            if self.base_url and base_url_problem(self.base_url):
+                raise ContentError("--base-url", None, base_url_problem(self.base_url))
             if self.base_url:
                 settings = type(settings)(**{**settings.__dict__, "base_url": self.base_url})
             gazetteer = self._load_gazetteer(known, fresh)

@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import time
+import urllib.parse
 from pathlib import Path
 from types import MappingProxyType
 
@@ -409,7 +410,11 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         shown = os.fsencode(src_path).decode("utf-8", "backslashreplace")
         message = "the file name is not UTF-8 (a Windows zip?): rename the file"
         raise ContentErrors([ContentError(shown, None, message)])
-    data = page_path.read_bytes()
+    try:
+        data = page_path.read_bytes()
+    except OSError as error:
+        message = f"cannot be read ({error.strerror})"
+        raise ContentErrors([ContentError(src_path, None, message)]) from None
     if len(data) > MAX_PAGE_BYTES:
         raise ContentErrors([ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")])
     try:
@@ -491,11 +496,18 @@ def utf8_name(path: str) -> bool:
 
 
 def page_paths(content_dir: Path) -> list[str]:
-    """List the pages under content/; folders and files starting with '_' or '.' are not pages."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(content_dir):
+    """List the pages under content/; folders and files starting with '_' or '.' are not pages.
+
+    A folder that cannot be read is an error naming it: its pages would be left out unseen.
+    """
+    found, unreadable = [], []
+    for dirpath, dirnames, filenames in os.walk(content_dir, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
         found.extend(os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not n.startswith(("_", ".")))
+    if unreadable:
+        why = "its pages would be left out"
+        raise ContentErrors([ContentError(display_path(Path(e.filename)), None,
+                                          f"this folder cannot be read ({e.strerror}): {why}") for e in unreadable])
     return sorted(found)
 
 
@@ -551,11 +563,31 @@ def load_settings(path: Path) -> Settings:
             errors.append(ContentError(src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"))
     if type(data.get("per_page")) is int and data["per_page"] < 1:
         errors.append(ContentError(src_path, lines.get("per_page"), f"'per_page' must be 1 or more, got {data['per_page']}"))
+    if isinstance(data.get("base_url"), str) and base_url_problem(data["base_url"]):
+        line = lines.get("base_url")
+        errors.append(ContentError(src_path, line, base_url_problem(data["base_url"])))
     if isinstance(data.get("locale"), str) and not known_locale(data["locale"]):
         errors.append(ContentError(src_path, lines.get("locale"), f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)"))
     if errors:
         raise ContentErrors(errors)
     return Settings(**data)
+
+
+def base_url_problem(url: str) -> str | None:
+    """What is wrong with a public address for the feed and sitemap, if anything ('' means none)."""
+    if not url:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed address ("http://[::1")
+        parts, host = None, None
+    if not host or parts.scheme not in ("http", "https") or CONTROLS_AND_SPACES.search(url):
+        return (f"'base_url' must be an absolute http(s) address such as "
+                f"https://example.org/dossier/, got {url!r:.60}")
+    if parts.query or parts.fragment:
+        return f"'base_url' must not have a query or fragment, got {url!r:.60}"
+    return None
 
 
 def known_locale(name: str) -> bool:

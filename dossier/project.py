@@ -29,7 +29,7 @@ def links_under(root: Path) -> Iterator[str]:
         return
     try:
         entries = list(os.scandir(root))
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # missing, not a folder, or unreadable (the loader names that one)
         return
     for entry in entries:
         if entry.is_symlink():

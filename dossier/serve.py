@@ -230,7 +230,7 @@ def make_app(site_dir: Path, preview: Preview):
         if content_type.startswith("text/") or content_type.endswith(("javascript", "xml", "json")):
             content_type += "; charset=utf-8"
         start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
-        # A HEAD answer has no body: livereload would write it anyway and tornado drop the connection.
+        # A HEAD answer has no body: livereload would write one, and tornado drop the connection.
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
     return app
 

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 
 from conftest import make_site, page, run_cli
+from dossier.builder import Builder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -390,3 +391,38 @@ def test_cards_show_a_bounded_number_of_names_so_entity_pages_stay_small(tiny_si
     assert all(f">{name}<" in article for name in places)  # its own page names them all
     total = sum(p.stat().st_size for p in (tiny_site / "site").rglob("*") if p.is_file())
     assert total < 200 * 40_000, total
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)//", "example.org/dossier/", "//example.org/",
+                                 "ftp://example.org/", "http://[::1", "https://example.org/?a=1"])
+def test_a_base_url_that_is_not_an_http_address_is_an_error(tiny_site, url):
+    make_site(tiny_site, {"dossier.yaml": f"title: ملف\nbase_url: {url!r}\n"})
+    result = build(tiny_site)
+    assert result.returncode == 1
+    assert "dossier.yaml:2: 'base_url' must" in result.stderr, result.stderr
+    make_site(tiny_site, {"dossier.yaml": "title: ملف\n"})
+    result = build(tiny_site, "--base-url", url)
+    assert result.returncode == 1 and "--base-url: 'base_url' must" in result.stderr, result.stderr
+    assert not (tiny_site / "site").exists()
+
+
+def test_an_unreadable_folder_in_content_is_an_error_naming_it(tiny_site, monkeypatch):
+    folder = tiny_site / "content" / "2020"
+    make_site(tiny_site, {"content/2020/hidden.md": page("مقال في مجلد لا يُقرأ", "2020-01-01")})
+    if os.geteuid() == 0:  # root reads every folder: refuse this one as the system refuses a user
+        scandir = os.scandir
+
+        def refusing(path="."):
+            if os.fspath(path) == str(folder):
+                raise PermissionError(13, "Permission denied", str(folder))
+            return scandir(path)
+        monkeypatch.setattr(os, "scandir", refusing)
+    else:
+        folder.chmod(0)
+    try:
+        result = Builder(tiny_site / "content", tiny_site / "site", search=False).build()
+    finally:
+        folder.chmod(0o755)
+    assert [str(e) for e in result.errors] == [
+        f"{folder}: this folder cannot be read (Permission denied): its pages would be left out"]
+    assert not (tiny_site / "site").exists()
