@@ -68,6 +68,17 @@ class Page:
     def terms(self, kind: str) -> tuple[str, ...]:
         return getattr(self, kind)
 
+    @property
+    def lang(self) -> str:
+        """The language of the article's own text (front matter 'lang'); the site is Arabic."""
+        return str(self.meta.get("lang") or "ar")
+
+    @property
+    def dir(self) -> str:
+        """Its direction: front matter 'dir', else the usual one of its language."""
+        language = self.lang.split("-")[0].lower()
+        return self.meta.get("dir") or ("rtl" if language in RTL_LANGUAGES else "ltr")
+
     def __reduce__(self):
         """Pickle (to and from a build's worker processes) with the read-only meta as a plain dict."""
         return _page_from_fields, ({**self.__dict__, "meta": dict(self.meta)},)
@@ -111,6 +122,9 @@ class Site:
             index = {(t.kind, term_key(t.name)): t for kind in KINDS for t in self.terms.get(kind, ())}
             object.__setattr__(self, "_index", index)
         return index.get((kind, term_key(name)))
+
+
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "syr", "ug", "ur", "yi"}
 
 
 @lru_cache(maxsize=65536)

@@ -426,3 +426,28 @@ def test_an_unreadable_folder_in_content_is_an_error_naming_it(tiny_site, monkey
     assert [str(e) for e in result.errors] == [
         f"{folder}: this folder cannot be read (Permission denied): its pages would be left out"]
     assert not (tiny_site / "site").exists()
+
+
+def test_an_article_in_another_language_carries_its_lang_and_dir(tiny_site):
+    make_site(tiny_site, {
+        "content/english.md": page("Convoy reaches Qamishli", "2020-01-01", lang="en",
+                                   places=["القامشلي"], summary="A short English summary.",
+                                   body="The convoy arrived today."),
+        "content/farsi.md": page("کاروان به قامشلی رسید", "2020-01-02", lang="fa", body="متن."),
+        "content/mixed.md": page("عنوان بلغتين", "2020-01-03", dir="auto", body="نص."),
+    })
+    assert build(tiny_site).returncode == 0
+    article = (tiny_site / "site/articles/english/index.html").read_text("utf-8")
+    assert '<bdi lang="en" dir="ltr">Convoy reaches Qamishli</bdi>' in article
+    assert '<div class="body" lang="en" dir="ltr">' in article and '"inLanguage": "en"' in article
+    farsi = tiny_site / "site/articles/farsi/index.html"
+    mixed = tiny_site / "site/articles/mixed/index.html"
+    assert '<div class="body" lang="fa" dir="rtl">' in farsi.read_text("utf-8")
+    assert '<div class="body" lang="ar" dir="auto">' in mixed.read_text("utf-8")
+    for listing in ("index.html", "places/القامشلي/index.html"):  # its card, wherever it appears
+        text = (tiny_site / "site" / listing).read_text("utf-8")
+        assert '<bdi lang="en" dir="ltr">Convoy reaches Qamishli</bdi>' in text, listing
+        summary = '<p class="summary" lang="en" dir="ltr">A short English summary.</p>'
+        assert summary in text, listing
+    arabic = (tiny_site / "site/articles/2019-a/index.html").read_text("utf-8")
+    assert '<div class="body">' in arabic and "<h1 data-pagefind-meta=\"title\"><bdi>" in arabic
