@@ -131,8 +131,11 @@ def test_guards_the_curator_writes(tmp_path):
 
 def test_the_reference_is_cached_by_version_and_read_back(tmp_path):
     cache_dir = tmp_path / ".cache"
+    cache_dir.mkdir()
+    (cache_dir / "reference-0000000000000000.json").write_text("[]", encoding="utf-8")  # another version's
     first = reference_entities(cache_dir)
-    [cached] = cache_dir.glob("reference-*.json")
+    [cached] = cache_dir.glob("reference-*.json")  # the other version's is gone
+    assert cached.name != "reference-0000000000000000.json"
     assert json.loads(cached.read_text(encoding="utf-8")) == list(first)
     assert reference_entities(cache_dir) == first
     assert len(first) > 2000 and all(e["kind"] == "places" for e in first)
