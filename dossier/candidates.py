@@ -3,6 +3,7 @@
 Three kinds of evidence: a name after a cue word («الرئيس»، «مدينة»، «حزب»، «صحيفة»…), a
 person-like n-gram («… بن …», «أبو …»), and Latin-script names («Jawhara FM»).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,21 +17,21 @@ from .load import display_path, page_paths, parse_front_matter, split_front_matt
 from .textio import atomic_write
 from .yamltext import append_items
 
-# Cue word -> the kind of the name after it, and whether the cue is part of the name.
-CUES = {
-    **{cue: ("people", False) for cue in (
-        "الرئيس", "الوزير", "وزير", "الملك", "الأمير", "الشيخ", "السيد", "السيدة", "الدكتور", "الجنرال",
-        "اللواء", "العقيد", "العميد", "النائب", "المتحدث", "الناطق", "القاضي", "المدرب", "اللاعب",
-        "الكاتب", "الشاعر", "المخرج", "الفنان", "الفنانة", "الممثل", "الممثلة", "الصحفي", "المحامي")},
-    **{cue: ("places", False) for cue in (
-        "مدينة", "محافظة", "ولاية", "بلدة", "قرية", "منطقة", "إقليم", "جزيرة", "معتمدية", "ناحية", "مخيم")},
-    **{cue: ("organizations", True) for cue in (
-        "حزب", "حركة", "جمعية", "منظمة", "جماعة", "شركة", "جامعة", "نادي", "اتحاد", "هيئة", "مجلس")},
-    **{cue: ("sources", False) for cue in ("وكالة", "صحيفة", "جريدة", "قناة", "موقع", "إذاعة", "مجلة")},
+# Cue words by the kind of the name after them, and whether the cue is part of that name.
+CUE_WORDS = {
+    ("people", False): """الرئيس الوزير وزير الملك الأمير الشيخ السيد السيدة الدكتور الجنرال اللواء
+        العقيد العميد النائب المتحدث الناطق القاضي المدرب اللاعب الكاتب الشاعر المخرج الفنان
+        الفنانة الممثل الممثلة الصحفي المحامي""",
+    ("places", False): "مدينة محافظة ولاية بلدة قرية منطقة إقليم جزيرة معتمدية ناحية مخيم",
+    ("organizations", True): "حزب حركة جمعية منظمة جماعة شركة جامعة نادي اتحاد هيئة مجلس",
+    ("sources", False): "وكالة صحيفة جريدة قناة موقع إذاعة مجلة",
 }
+CUES = {cue: kind for kind, cues in CUE_WORDS.items() for cue in cues.split()}
 # Words that start a two-word place name: «سيدي بوزيد», «عين العرب», «تل أبيض».
-PLACE_STARTS = {arabic.normalize(w) for w in
-                "سيدي عين تل جبل بئر دير رأس بني أبو أم بنت كفر وادي مرج منزل حمام برج خان قصر".split()}
+PLACE_STARTS = {
+    arabic.normalize(w)
+    for w in "سيدي عين تل جبل بئر دير رأس بني أبو أم بنت كفر وادي مرج منزل حمام برج خان قصر".split()
+}
 # Function words and common words that never start or end a name.
 STOP = {arabic.normalize(w) for w in """
     في من إلى الى على عن أن إن ان قد لا ما لم لن هذا هذه ذلك تلك التي الذي الذين اللذين كان كانت
@@ -84,7 +85,9 @@ def find_candidates(content_dir: Path) -> tuple[list[Candidate], list[ContentErr
                 candidate.pages.add(src_path)
                 candidate.count += 1
                 candidate.example = candidate.example or f"{src_path}: {_around(line, name)}"
-    ranked = sorted(found.values(), key=lambda c: (-len(c.pages), -c.count, arabic.sort_key(c.name)))
+    ranked = sorted(
+        found.values(), key=lambda c: (-len(c.pages), -c.count, arabic.sort_key(c.name))
+    )
     return ranked, errors
 
 
@@ -95,15 +98,21 @@ def names_in(line: str) -> list[tuple[str, str]]:
 
 def _names_and_phrases(line: str) -> list[tuple[str, str, str]]:
     """(kind, name, the name with its cue word): the gazetteer may know the longer form."""
-    found = [("people", m.group(0), m.group(0)) for m in LATIN_NAME.finditer(line) if len(m.group(0)) > 3]
+    found = [
+        ("people", m.group(0), m.group(0)) for m in LATIN_NAME.finditer(line) if len(m.group(0)) > 3
+    ]
     words = WORD.findall(line.replace("\\", ""))  # Markdown escapes are not part of names
     for position, word in enumerate(words):
         cue = _cue(word)
         if cue:
             found.extend(_after_cue(words, position, cue))
-        elif word in IBN and 0 < position < len(words) - 1 and _name_like(words[position - 1]) \
-                and _name_like(words[position + 1]):
-            name = " ".join(words[position - 1:position + 2])
+        elif (
+            word in IBN
+            and 0 < position < len(words) - 1
+            and _name_like(words[position - 1])
+            and _name_like(words[position + 1])
+        ):
+            name = " ".join(words[position - 1 : position + 2])
             found.append(("people", name, name))
         elif word in ABU and position < len(words) - 1 and _name_like(words[position + 1]):
             name = f"{word} {words[position + 1]}"
@@ -120,7 +129,7 @@ def _cue(word: str) -> str | None:
 
 def _after_cue(words: list[str], position: int, cue: str) -> list[tuple[str, str, str]]:
     kind, with_cue = CUES[cue]
-    rest = words[position + 1:position + 6]
+    rest = words[position + 1 : position + 6]
     if kind == "people":
         while rest and rest[0].startswith("ال"):  # «الرئيس الفرنسي السابق …»: adjectives first
             rest = rest[1:]
@@ -128,7 +137,11 @@ def _after_cue(words: list[str], position: int, cue: str) -> list[tuple[str, str
     elif kind == "places":
         name = rest[:2] if rest and arabic.normalize(rest[0]) in PLACE_STARTS else rest[:1]
     else:
-        name = rest[:2] if len(rest) > 1 and rest[1].startswith("ال") and _name_like(rest[1]) else rest[:1]
+        name = (
+            rest[:2]
+            if len(rest) > 1 and rest[1].startswith("ال") and _name_like(rest[1])
+            else rest[:1]
+        )
     if not name or not all(_name_like(w) for w in name):
         return []
     return [(kind, " ".join(([cue] if with_cue else []) + name), " ".join([cue, *name]))]
@@ -148,7 +161,7 @@ def _around(line: str, name: str) -> str:
     line = line.replace("\\", "")
     at = max(0, line.find(name))
     start = max(0, at - EXAMPLE_CHARS // 2)
-    snippet = " ".join(line[start:start + EXAMPLE_CHARS].split())
+    snippet = " ".join(line[start : start + EXAMPLE_CHARS].split())
     return ("…" if start else "") + snippet + ("…" if start + EXAMPLE_CHARS < len(line) else "")
 
 

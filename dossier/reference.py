@@ -239,8 +239,9 @@ def _without_shared_spellings(entries: list[dict]) -> list[dict]:
 
 
 def cache_dir_for(content_dir: Path) -> Path:
-    """Where the reference is cached: beside this module, so every dossier on the machine shares it
-    (it depends on the packages alone), or in the project's .cache/ where the package is read-only."""
+    """Where the reference is cached: beside this module, so every dossier on the machine shares
+    it (it depends on the packages alone), or in the project's .cache/ if the package is read-only.
+    """
     if os.access(PACKAGE_DIR, os.W_OK):
         return PACKAGE_DIR / CACHE_DIR
     return Path(os.path.abspath(content_dir)).parent / CACHE_DIR

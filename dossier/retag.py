@@ -1,10 +1,11 @@
-"""Re-detect entities on pages already in the dossier, keeping every entity decision the curator made.
+"""Re-detect entities on pages already in the dossier, keeping every decision the curator made.
 
 Each page records what detection gave it under ``detected:``. A name on the page but not in the
 record is the curator's and stays; a recorded name the curator took off stays off (it is kept
 in the record); a recorded name the gazetteer no longer finds is dropped; a new find is added.
 Only the entity lists and the record are rewritten: every other line of the page is kept as it is.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,9 +31,17 @@ class PageChange:
     dropped: dict[str, list[str]]
 
     def describe(self) -> str:
-        parts = [f"{kind} " + " ".join([*(f"+{n}" for n in self.added.get(kind, ())),
-                                        *(f"-{n}" for n in self.dropped.get(kind, ()))])
-                 for kind in KINDS if self.added.get(kind) or self.dropped.get(kind)]
+        parts = [
+            f"{kind} "
+            + " ".join(
+                [
+                    *(f"+{n}" for n in self.added.get(kind, ())),
+                    *(f"-{n}" for n in self.dropped.get(kind, ())),
+                ]
+            )
+            for kind in KINDS
+            if self.added.get(kind) or self.dropped.get(kind)
+        ]
         return f"{self.src_path}: {'; '.join(parts) or 'detection record written'}"
 
 
@@ -59,7 +68,9 @@ def retag_pages(content_dir: Path) -> RetagReport:
             report.errors.append(error)
             continue
         except (OSError, UnicodeDecodeError) as error:
-            report.errors.append(ContentError(display_path(Path(page_path)), None, f"cannot retag: {error}"))
+            report.errors.append(
+                ContentError(display_path(Path(page_path)), None, f"cannot retag: {error}")
+            )
             continue
         if change:
             report.changes.append(change)
@@ -82,7 +93,9 @@ def retag_page(page_path: Path, gazetteer: Gazetteer) -> PageChange | None:
     for kind in KINDS:
         current = [n for n in meta.get(kind) or [] if isinstance(n, str)]
         recorded = None if record is None else record.get(kind) or []
-        names, kept_record = merge_names(current, recorded, found[kind], lambda n: _key(gazetteer, kind, n))
+        names, kept_record = merge_names(
+            current, recorded, found[kind], lambda n: _key(gazetteer, kind, n)
+        )
         values[kind], added[kind] = names, [n for n in names if n not in current]
         dropped[kind] = [n for n in current if n not in names]
         found[kind] = kept_record
@@ -97,11 +110,14 @@ def retag_page(page_path: Path, gazetteer: Gazetteer) -> PageChange | None:
     lines = text.split("\n")
     closing = body_line - 2  # the line that closes the front matter
     atomic_write(page_path, "\n".join([lines[0], new_front, *lines[closing:]]).encode("utf-8"))
-    return PageChange(src_path, {k: v for k, v in added.items() if v}, {k: v for k, v in dropped.items() if v})
+    return PageChange(
+        src_path, {k: v for k, v in added.items() if v}, {k: v for k, v in dropped.items() if v}
+    )
 
 
-def merge_names(current: list[str], recorded: list[str] | None, detected: list[str],
-                key) -> tuple[list[str], list[str]]:
+def merge_names(
+    current: list[str], recorded: list[str] | None, detected: list[str], key
+) -> tuple[list[str], list[str]]:
     """Return the page's new list and the new record, from its list, its record and a new detection.
 
     Without a record every listed name counts as the curator's: nothing is dropped.
@@ -110,7 +126,9 @@ def merge_names(current: list[str], recorded: list[str] | None, detected: list[s
     recorded_keys = {key(n) for n in recorded or ()}
     kept = [n for n in current if key(n) not in recorded_keys or key(n) in detected_keys]
     new = [n for n in detected if key(n) not in recorded_keys and key(n) not in current_keys]
-    taken_off = [n for n in recorded or () if key(n) not in current_keys and key(n) not in detected_keys]
+    taken_off = [
+        n for n in recorded or () if key(n) not in current_keys and key(n) not in detected_keys
+    ]
     return kept + new, detected + taken_off
 
 
@@ -119,13 +137,19 @@ def _check_only_entities_changed(before: dict, new_front: str, src_path: str) ->
     untouched = set(before) | set(after)
     untouched -= {*KINDS, DETECTED}
     if any(before.get(k) != after.get(k) for k in untouched):
-        raise ContentError(src_path, None, "cannot rewrite the entity lists without touching other keys; "
-                                           "left unchanged (write them as block lists)")
+        raise ContentError(
+            src_path,
+            None,
+            "cannot rewrite the entity lists without touching other keys; "
+            "left unchanged (write them as block lists)",
+        )
 
 
 def _is_record(record: object) -> bool:
     return isinstance(record, dict) and all(
-        k in KINDS and isinstance(v, list) and all(isinstance(n, str) for n in v) for k, v in record.items())
+        k in KINDS and isinstance(v, list) and all(isinstance(n, str) for n in v)
+        for k, v in record.items()
+    )
 
 
 def _key(gazetteer: Gazetteer, kind: str, name: str) -> str:

@@ -1,5 +1,7 @@
 """Maps drawn at build time: country outlines and place markers as SVG geometry. Pure, but for
-reading the outlines once (Natural Earth's 1:110m countries, as the countryinfo package ships them)."""
+reading the outlines once (Natural Earth's 1:110m countries, as the countryinfo package ships them).
+"""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +38,7 @@ class MapView:
 
 @dataclass(frozen=True)
 class _Frame:
-    """An equirectangular projection of a box of the globe, longitudes scaled at its middle latitude."""
+    """An equirectangular projection of a box of the globe, longitudes scaled at mid-latitude."""
 
     west: float
     south: float
@@ -45,7 +47,9 @@ class _Frame:
 
     @property
     def scale(self) -> float:
-        return WIDTH / ((self.east - self.west) * math.cos(math.radians((self.north + self.south) / 2)))
+        return WIDTH / (
+            (self.east - self.west) * math.cos(math.radians((self.north + self.south) / 2))
+        )
 
     @property
     def height(self) -> float:
@@ -53,15 +57,20 @@ class _Frame:
 
     def point(self, longitude: float, latitude: float) -> tuple[float, float]:
         stretch = math.cos(math.radians((self.north + self.south) / 2))
-        return ((longitude - self.west) * stretch * self.scale, (self.north - latitude) * self.scale)
+        return (
+            (longitude - self.west) * stretch * self.scale,
+            (self.north - latitude) * self.scale,
+        )
 
     def meets(self, box: tuple[float, float, float, float]) -> bool:
         west, south, east, north = box
-        return west <= self.east and east >= self.west and south <= self.north and north >= self.south
+        return (
+            west <= self.east and east >= self.west and south <= self.north and north >= self.south
+        )
 
 
 def places_map(terms) -> MapView | None:
-    """The map of every place with coordinates and articles, sized by article count; None if none."""
+    """The map of every place with coordinates and articles, sized by articles; None if none."""
     placed = [t for t in terms if t.coordinates and t.pages]
     if not placed:
         return None
@@ -69,8 +78,10 @@ def places_map(terms) -> MapView | None:
     longitudes = [t.coordinates[1] for t in placed]
     frame = _frame(min(longitudes), min(latitudes), max(longitudes), max(latitudes), MARGIN_DEGREES)
     most = max(len(t.pages) for t in placed)
-    markers = [_marker(frame, t, MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(len(t.pages) / most))
-               for t in sorted(placed, key=lambda t: -len(t.pages))]  # small markers drawn last, on top
+    markers = [
+        _marker(frame, t, MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(len(t.pages) / most))
+        for t in sorted(placed, key=lambda t: -len(t.pages))
+    ]  # small markers drawn last, on top
     return MapView(_view_box(frame), _outlines(frame), tuple(markers))
 
 
@@ -80,8 +91,12 @@ def locator_map(term) -> MapView | None:
         return None
     latitude, longitude = term.coordinates
     half_lon, half_lat = LOCATOR_SPAN_DEGREES[0] / 2, LOCATOR_SPAN_DEGREES[1] / 2
-    frame = _Frame(longitude - half_lon, max(-90.0, latitude - half_lat), longitude + half_lon,
-                   min(90.0, latitude + half_lat))
+    frame = _Frame(
+        longitude - half_lon,
+        max(-90.0, latitude - half_lat),
+        longitude + half_lon,
+        min(90.0, latitude + half_lat),
+    )
     return MapView(_view_box(frame), _outlines(frame), (_marker(frame, term, 3 * MIN_RADIUS),))
 
 
@@ -93,8 +108,12 @@ def _frame(west: float, south: float, east: float, north: float, margin: float) 
     # Never a strip: the map is at least MIN_ASPECT as high as it is wide, and as wide as high.
     half_lat = max(north - south + 2 * margin, 2 * half_lon * stretch * MIN_ASPECT) / 2
     half_lon = max(half_lon, half_lat / stretch)
-    return _Frame(max(-180.0, middle_lon - half_lon), max(-85.0, middle_lat - half_lat),
-                  min(180.0, middle_lon + half_lon), min(85.0, middle_lat + half_lat))
+    return _Frame(
+        max(-180.0, middle_lon - half_lon),
+        max(-85.0, middle_lat - half_lat),
+        min(180.0, middle_lon + half_lon),
+        min(85.0, middle_lat + half_lat),
+    )
 
 
 def _marker(frame: _Frame, term, radius: float) -> Marker:
@@ -107,7 +126,7 @@ def _view_box(frame: _Frame) -> str:
 
 
 def _outlines(frame: _Frame) -> tuple[str, ...]:
-    """The outline of each country in the frame as SVG path data, a point every few pixels at most."""
+    """The outline of each country in the frame as SVG path data, a point every 2 units at most."""
     paths = []
     for box, polygons in country_polygons():
         if not frame.meets(box):
@@ -115,7 +134,9 @@ def _outlines(frame: _Frame) -> tuple[str, ...]:
         rings = []
         for polygon in polygons:
             for ring in polygon:
-                points = _thin(_clip([frame.point(lon, lat) for lon, lat in ring], WIDTH, frame.height))
+                points = _thin(
+                    _clip([frame.point(lon, lat) for lon, lat in ring], WIDTH, frame.height)
+                )
                 if len(points) >= 3:
                     rings.append("M" + "L".join(f"{x:.0f} {y:.0f}" for x, y in points) + "Z")
         if rings:
@@ -123,16 +144,25 @@ def _outlines(frame: _Frame) -> tuple[str, ...]:
     return tuple(paths)
 
 
-def _clip(points: list[tuple[float, float]], width: float, height: float) -> list[tuple[float, float]]:
-    """Cut a ring to the map's rectangle (Sutherland-Hodgman): nothing is drawn, or sent, outside it."""
-    edges = [(0, 0.0, True), (0, width, False), (1, 0.0, True), (1, height, False)]  # axis, bound, is minimum
+def _clip(
+    points: list[tuple[float, float]], width: float, height: float
+) -> list[tuple[float, float]]:
+    """Cut a ring to the map's rectangle (Sutherland-Hodgman): nothing drawn, or sent, outside."""
+    edges = [
+        (0, 0.0, True),
+        (0, width, False),
+        (1, 0.0, True),
+        (1, height, False),
+    ]  # axis, bound, is minimum
     for axis, bound, is_min in edges:
         inside = (lambda p: p[axis] >= bound) if is_min else (lambda p: p[axis] <= bound)
         clipped = []
         for current, previous in zip(points, points[-1:] + points[:-1]):
             if inside(current) != inside(previous):
                 share = (bound - previous[axis]) / (current[axis] - previous[axis])
-                clipped.append(tuple(previous[i] + share * (current[i] - previous[i]) for i in (0, 1)))
+                clipped.append(
+                    tuple(previous[i] + share * (current[i] - previous[i]) for i in (0, 1))
+                )
             if inside(current):
                 clipped.append(current)
         points = clipped
@@ -142,7 +172,7 @@ def _clip(points: list[tuple[float, float]], width: float, height: float) -> lis
 
 
 def _thin(points: list[tuple[float, float]], step: float = 2.0) -> list[tuple[float, float]]:
-    """Drop points closer than ``step`` to the last one kept: the same drawing, a fraction of the bytes."""
+    """Drop points closer than ``step`` to the last one kept: the same drawing, fewer bytes."""
     kept = points[:1]
     for x, y in points[1:]:
         if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= step:
@@ -168,7 +198,11 @@ def country_polygons() -> tuple[tuple[tuple[float, float, float, float], list], 
                 polygons = [polygons]
             points = [p for polygon in polygons for ring in polygon for p in ring]
             if points:
-                box = (min(p[0] for p in points), min(p[1] for p in points),
-                       max(p[0] for p in points), max(p[1] for p in points))
+                box = (
+                    min(p[0] for p in points),
+                    min(p[1] for p in points),
+                    max(p[0] for p in points),
+                    max(p[1] for p in points),
+                )
                 countries.append((box, polygons))
     return tuple(countries)

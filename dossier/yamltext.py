@@ -1,4 +1,5 @@
 """Edit YAML text one top-level key at a time, leaving every other line (comments too) as it is."""
+
 from __future__ import annotations
 
 import yaml
@@ -8,7 +9,9 @@ SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def block_range(lines: list[str], key: str) -> tuple[int, int] | None:
     """The lines [start, end) of a top-level key and its value, or None if the key is not there."""
-    start = next((i for i, line in enumerate(lines) if line.split(":", 1)[0] == key and ":" in line), None)
+    start = next(
+        (i for i, line in enumerate(lines) if line.split(":", 1)[0] == key and ":" in line), None
+    )
     if start is None:
         return None
     end = start + 1
@@ -20,8 +23,11 @@ def block_range(lines: list[str], key: str) -> tuple[int, int] | None:
 
 
 def dump_lines(value: object) -> list[str]:
-    return yaml.dump(value, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False,
-                     width=1000).rstrip("\n").split("\n")
+    return (
+        yaml.dump(value, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
+        .rstrip("\n")
+        .split("\n")
+    )
 
 
 def set_top_level(front: str, key: str, value: object) -> str:
@@ -31,7 +37,7 @@ def set_top_level(front: str, key: str, value: object) -> str:
     found = block_range(lines, key)
     if found is None:
         return "\n".join(lines + block)
-    return "\n".join(lines[:found[0]] + block + lines[found[1]:])
+    return "\n".join(lines[: found[0]] + block + lines[found[1] :])
 
 
 def append_items(text: str, key: str, items: list) -> str:
@@ -46,7 +52,9 @@ def append_items(text: str, key: str, items: list) -> str:
     if existing and not existing.startswith("#"):
         current = yaml.safe_load("\n".join(lines[start:end]))[key] or []
         return "\n".join(lines[:start] + dump_lines({key: [*current, *items]}) + lines[end:]) + "\n"
-    item_lines = [line for line in lines[start + 1:end] if line.lstrip().startswith("- ")]
-    indent = item_lines[0][:len(item_lines[0]) - len(item_lines[0].lstrip())] if item_lines else "  "
+    item_lines = [line for line in lines[start + 1 : end] if line.lstrip().startswith("- ")]
+    indent = (
+        item_lines[0][: len(item_lines[0]) - len(item_lines[0].lstrip())] if item_lines else "  "
+    )
     added = [indent + line for line in dump_lines(items)]
     return "\n".join(lines[:end] + added + lines[end:]) + "\n"
