@@ -287,11 +287,12 @@
     list.setAttribute("aria-busy", "true");
     var queries = q ? [q].concat(alternatives(q)) : [null];
     var queryForms = formsOf(q);
-    // Articles tagged with an entity the query names come first, found through the entity's filter.
+    // Articles tagged with an entity the query names come first: its name (which every such article
+    // lists) within the entity's filter. A search by the filter alone would download the whole index.
     var searches = entitiesNamed(q).map(function (entity) {
       var byEntity = Object.assign({}, filters);
       byEntity[entity[0]] = entity[1];
-      return pagefind.search(null, { filters: byEntity });
+      return pagefind.search(entity[1], { filters: byEntity });
     }).concat(queries.map(function (text) { return pagefind.search(text, { filters: filters }); }));
     return Promise.all(searches)
       .then(function (searches) {
