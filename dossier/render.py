@@ -178,7 +178,8 @@ class Renderer:
         outputs.append(self.page("map/index.html", "map.html", map=places_map(places),
                                  key=tuple((t.name, t.coordinates, len(t.pages)) for t in places)))
         spellings = search_spellings(self.site)
-        outputs.append(self.page("search/index.html", "search.html", spellings=spellings,
+        outputs.append(self.page("search/index.html", "search.html", key=()))
+        outputs.append(self.page("search/spellings.json", "spellings.json", spellings=spellings,
                                  key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items()))))
         outputs.append(self.page(NOT_FOUND, "404.html", key=()))
         entries = self.site.pages[:FEED_ENTRIES]

@@ -91,9 +91,8 @@
   }
 
   // The entities a query names in any of their spellings, Latin ones too («ترمب», «كوباني», «Cairo»), as
-  // [kind, name] pairs: the build lists every spelling of each entity with articles in the page.
-  var spellingsNode = document.getElementById("search-spellings");
-  var spellings = spellingsNode ? JSON.parse(spellingsNode.textContent) : {};
+  // [kind, name] pairs: the build lists every spelling of each entity with articles in spellings.json.
+  var spellings = {};
   function entitiesNamed(q) {
     var words = arabic.words(q);
     if (!words.length) return [];
@@ -312,9 +311,14 @@
       });
   }
 
+  var spellingsLoaded = fetch(new URL(script.dataset.spellings, location.href))
+    .then(function (response) { return response.ok ? response.json() : {}; })
+    .then(function (map) { spellings = map; }, function () { /* search still works by the words alone */ });
   import(pagefindUrl.href).then(function (module) {
     pagefind = module;
     return pagefind.options({ baseUrl: "/" }).then(function () { return pagefind.filters(); });
+  }).then(function (available) {
+    return spellingsLoaded.then(function () { return available; });
   }).then(function (available) {
     buildFilters(available);
     form.addEventListener("submit", function (event) {
