@@ -176,7 +176,7 @@ class Renderer:
                                              term.events))
         places = self.site.terms["places"]
         outputs.append(self.page("map/index.html", "map.html", map=places_map(places),
-                                 key=tuple((t.name, t.coordinates, len(t.pages)) for t in places)))
+                                 key=tuple((t.name, t.coordinates, len(t.pages), len(t.events)) for t in places)))
         spellings = search_spellings(self.site)
         outputs.append(self.page("search/index.html", "search.html", key=()))
         outputs.append(self.page("search/spellings.json", "spellings.json", spellings=spellings,
