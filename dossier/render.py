@@ -185,6 +185,7 @@ class Renderer:
         entries = self.site.pages[:FEED_ENTRIES]
         outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))
         outputs += self.data()
+        outputs.append(self.print_edition())
         outputs.append(self.sitemap(outputs))
         outputs += [self.static(output_path, source) for output_path, source in static.items()]
         produced = {o.output_path for o in outputs}
@@ -248,6 +249,16 @@ class Renderer:
         page = self.page(f"{DATA_DIR}/index.html", "data.html", sizes=sizes, events=events, entities=entities,
                          key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities))
         return [*files.values(), page]
+
+    def print_edition(self) -> Output | Job:
+        """The whole dossier as one document to print: its articles oldest first (undated last), and its events."""
+        pages = tuple(sorted(self.site.pages, key=lambda p: (p.date is None, p.date.start if p.date else None,
+                                                            p.src_path)))
+        events = tuple(entry for entry in self.site.timeline if not entry.is_article)
+        dated = [p.date for p in pages if p.date]
+        return self.page("print/index.html", "print.html", pages=pages, events=events,
+                         first=dated[0] if dated else None, last=dated[-1] if dated else None,
+                         key=(self.site.pages, events))
 
     def article(self, page: Page) -> Output:
         previous, following = self.site.previous.get(page.slug), self.site.next.get(page.slug)

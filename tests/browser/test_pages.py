@@ -25,8 +25,9 @@ PAGES = {
     "search": "search/index.html?q=" + quote("إسبر"),
     "404": "404.html",
     "data": "data/index.html",
+    "print": "print/index.html",
 }
-SCREENSHOT_PAGES = ["home", "article", "timeline", "search", "map"]
+SCREENSHOT_PAGES = ["home", "article", "timeline", "search", "map", "print"]
 SERIOUS = {"serious", "critical"}
 # Page weight budgets, uncompressed bytes: what one page costs before any font or search index.
 HTML_CSS_JS_BUDGET = 40_000

@@ -59,3 +59,34 @@ def test_printed_article_says_in_words_where_its_text_came_from(browser, print_s
 def test_print_leaves_out_navigation_and_search(browser, print_site, tmp_path):
     text = pdf_text(browser, print_site.url("articles/2019-e/index.html"), tmp_path / "article.pdf")
     assert "انتقلإلىالمحتوى" not in text and "ابحث" not in text and "موجزAtom" not in text
+
+
+def test_the_print_edition_is_the_whole_dossier_in_date_order_on_a4_pages(browser, print_site, tmp_path):
+    pdf = tmp_path / "edition.pdf"
+    text = pdf_text(browser, print_site.url("print/index.html"), pdf)
+    assert "النسخةالمطبوعة" in text and "المحتويات" in text and "https://example.org/dossier/" in text
+    titles = ["تقريرشهريعنالحسكة", "وصولرتلإلىالقامشلي", "رتليعبرالجسر", "إسبريتحدثعنسوريا", "مقالبلاتاريخ"]
+    body = text[text.index("المحتويات") + 1:]
+    body = body[body.index(titles[-1]) + 1:]  # past the table of contents
+    assert [body.index(t) for t in titles] == sorted(body.index(t) for t in titles)  # oldest first, undated last
+    assert "أصلالنص" in body and "https://news.example.net/item/42" in body
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, timeout=60).stdout
+    assert "(A4)" in info
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 2 + len(titles), info  # a title page, the contents, then each article on a page of its own
+
+
+def test_screenshots_of_the_print_edition(browser, print_site):
+    from .conftest import ARTIFACTS
+
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="ar")
+        try:
+            browser_page = context.new_page()
+            browser_page.goto(print_site.url("print/index.html"))
+            overflow = browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{overflow} px wider than the screen at {width}"
+            browser_page.screenshot(path=str(ARTIFACTS / "screenshots" / f"print-{width}.png"), full_page=True)
+        finally:
+            context.close()
