@@ -86,6 +86,36 @@ def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
     return terms
 
 
+@dataclass(frozen=True)
+class StoryItem:
+    """One line of the timeline's story: an event with the articles that covered it, or an article alone."""
+
+    entry: Event
+    coverage: tuple[Event, ...] = ()  # articles of the event's day that name one of its places or people
+
+
+def story(entries: tuple[Event, ...]) -> tuple[StoryItem, ...]:
+    """Put each article under the first event of its day that shares a place or a person with it."""
+    events = [e for e in entries if not e.is_article]
+    covered: dict[int, list[Event]] = {id(e): [] for e in events}
+    alone = []
+    for entry in entries:
+        if not entry.is_article:
+            continue
+        names = _names(entry)
+        event = next((e for e in events if e.date == entry.date and names & _names(e)), None)
+        if event is None:
+            alone.append(entry)
+        else:
+            covered[id(event)].append(entry)
+    kept = {id(e) for e in alone} | {id(e) for e in events}
+    return tuple(StoryItem(e, tuple(covered.get(id(e), ()))) for e in entries if id(e) in kept)
+
+
+def _names(entry: Event) -> set[str]:
+    return {term_key(name) for name in (*entry.places, *entry.people)}
+
+
 def group_timeline(entries: tuple[Event, ...]) -> tuple[YearGroup, ...]:
     """Group timeline entries by year, then month; entries known only to the year come first in their year."""
     years: dict[int, dict[int | None, list[Event]]] = {}

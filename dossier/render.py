@@ -14,11 +14,11 @@ import jinja2
 from markupsafe import Markup
 
 from . import arabic, dates
-from .collect import YearGroup, group_timeline
+from .collect import YearGroup, group_timeline, story
 from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
-from .pages import Output, Page, Site, absolute_url
+from .pages import Event, Output, Page, Site, absolute_url
 from .parallel import parallel_map
 from .safe_text import fit_for_output
 from .plural import count_words
@@ -321,6 +321,7 @@ class Renderer:
             return Markup(self.card(page, heading).replace(CARD_ROOT, root).replace(CARD_ROOT_OR_DOT, root or "./"))
 
         context = dict(site=self.site, settings=self.settings, link=link, term_link=term_link, card=card, root=root or "./",
+                       article_of=self.article_of, sources_of=self.sources_of,
                        absolute=lambda target: absolute_url(self.base_url, target), updated=self.updated)
         self._contexts[root] = context
         return context
@@ -334,6 +335,16 @@ class Renderer:
             remembered = (page, self.env.get_template("card.html").render(context, page=page, heading=heading))
             self.memo.cards[key] = remembered
         return remembered[1]
+
+    def article_of(self, slug: str | None) -> Page | None:
+        """The article a timeline entry comes from."""
+        pages = self.__dict__.setdefault("_pages_by_slug", {page.slug: page for page in self.site.pages})
+        return pages.get(slug)
+
+    def sources_of(self, entries: list[Event]) -> list[str]:
+        """The sources of the articles among timeline entries, for the timeline's filter."""
+        pages = [self.article_of(entry.article) for entry in entries if entry.is_article]
+        return [source for page in pages if page for source in page.sources]
 
     def term_path(self, kind: str, name: str) -> str | None:
         key = (kind, name)
@@ -447,6 +458,7 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     env.filters["month_name"] = lambda m: dates.format_arabic(dates.PartialDate(dt.date(2000, m, 1), "month"), locale).rsplit(" ", 1)[0]
     env.filters["rfc3339"] = lambda d: day_stamp(d.start).isoformat()
     env.filters["html"] = Markup
+    env.filters["story"] = story
     env.filters["count_words"] = count_words
     env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # readable Arabic
     env.filters["short_digest"] = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]  # ASCII keys

@@ -226,3 +226,18 @@ def open_page(browser):
     yield open_
     for context in contexts:
         context.close()
+
+
+def screenshot_widths(browser, url: str, name: str) -> None:
+    """Screenshot a page at a phone's and a desktop's width into test-artifacts/, checking nothing is wider."""
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="ar")
+        try:
+            page = context.new_page()
+            page.goto(url)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name}: {overflow} px wider than the screen at {width}"
+            page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{name}-{width}.png"), full_page=True)
+        finally:
+            context.close()

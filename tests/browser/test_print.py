@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TINY_SITE, make_site, page
-from .conftest import build_site, require, serve
+from .conftest import build_site, require, screenshot_widths, serve
 
 pytestmark = pytest.mark.browser
 
@@ -77,16 +77,4 @@ def test_the_print_edition_is_the_whole_dossier_in_date_order_on_a4_pages(browse
 
 
 def test_screenshots_of_the_print_edition(browser, print_site):
-    from .conftest import ARTIFACTS
-
-    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
-    for width in (390, 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="ar")
-        try:
-            browser_page = context.new_page()
-            browser_page.goto(print_site.url("print/index.html"))
-            overflow = browser_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{overflow} px wider than the screen at {width}"
-            browser_page.screenshot(path=str(ARTIFACTS / "screenshots" / f"print-{width}.png"), full_page=True)
-        finally:
-            context.close()
+    screenshot_widths(browser, print_site.url("print/index.html"), "print")
