@@ -18,6 +18,7 @@ from . import arabic
 from .dates import find_weekday, resolve_weekday
 from .dedupe import NearIndex, first_differing_line, sketch
 from .errors import ContentError
+from .load import parse_front_matter, split_front_matter
 from .gazetteer import KINDS, GAZETTEER_PATH, Gazetteer, gazetteer_for
 from .split import (AGENCY, BYLINE_START, NUMERIC_DATE_OR_TIME, PLACE_AND_AGENCY, SeedArticle, is_kicker,
                     split_articles)
@@ -386,6 +387,8 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
         return
     # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
     page_path = run.known.get(fingerprint) or run.content_dir / f"{meta['slug']}.md"
+    if run.force and page_path.exists():
+        meta = keep_curation(meta, page_path)
     page = render_page(meta, article).encode("utf-8")
     if len(page) > MAX_PAGE_BYTES:
         run.report.errors.append(ContentError(src_path, article.first_line, (
@@ -406,6 +409,26 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
         run.report.skipped += 1  # a page with this slug exists: the curator's copy wins
     run.known.setdefault(fingerprint, page_path)
     run.near.add(page_path, meta["provenance"]["sketch"])
+
+
+# What a curator decides about a page; --force regenerates the rest from the seed.
+CURATED_KEYS = ("title", "status", "draft", "events", "updated")
+
+
+def keep_curation(meta: dict, page_path: Path) -> dict:
+    """Keep what the curator wrote when --force regenerates a page: title, status, a date they
+    set, their events and any key of their own. A page that no longer loads keeps nothing (its
+    backup holds it whole)."""
+    try:
+        front, _, _ = split_front_matter(page_path.read_text(encoding="utf-8"), str(page_path))
+        curated, _ = parse_front_matter(front, str(page_path))
+    except (OSError, UnicodeDecodeError, ContentError):
+        return meta
+    kept = {key: curated[key] for key in CURATED_KEYS if key in curated}
+    if curated.get("date") is not None:
+        kept.update(date=curated["date"], date_evidence=curated.get("date_evidence"))
+    own = {key: value for key, value in curated.items() if key not in meta and key not in kept}
+    return {**meta, **kept, **own}
 
 
 def _say_changed_copy(article: SeedArticle, src_path: str, page_path: Path) -> None:

@@ -293,14 +293,15 @@ def test_force_rewrites_a_renamed_page_where_it_is_and_adds_no_second_page(tmp_p
     first = page_files(content)[0]
     renamed = content / "2019" / "qamishli.md"
     renamed.parent.mkdir()
-    curated = first.read_text(encoding="utf-8").replace("status: new", "status: reviewed")
+    curated = first.read_text(encoding="utf-8").replace("status: new", "status: reviewed") + "\nفقرة المحرر.\n"
     renamed.write_text(curated, encoding="utf-8")
     first.unlink()
     assert ingest_seeds(seeds, content).written == []  # without --force: known, left alone
     report = ingest_seeds(seeds, content, force=True)
     assert renamed in report.written
     assert not first.exists()  # no second page for the same article
-    assert "status: new" in renamed.read_text(encoding="utf-8")
+    regenerated = renamed.read_text(encoding="utf-8")
+    assert "status: reviewed" in regenerated and "فقرة المحرر" not in regenerated  # status stays, body is the seed's
     backups = list((content / "_backup").iterdir())
     assert [b.read_text(encoding="utf-8") for b in backups] == [curated]
 
