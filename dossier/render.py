@@ -19,7 +19,7 @@ from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Event, Output, Page, Site, absolute_url
-from .parallel import parallel_map
+from .parallel import MIN_ITEMS, parallel_map
 from .safe_text import fit_for_output
 from .plural import count_words
 from .render_keys import key_digest
@@ -122,8 +122,8 @@ class Renderer:
         planned = self.plan(static)
         jobs = [item for item in planned if isinstance(item, Job)]
         self.rendered += len(jobs)
-        if self.workers > 1:
-            self.compile_layouts()  # once here, not once in each worker
+        if self.workers > 1 and len(jobs) >= MIN_ITEMS:
+            self.compile_layouts()  # once here, not once in each worker (a few jobs run here, compiling what they use)
         results = parallel_map(self.run_job, jobs, self.workers)
         problems = [r for r in results if isinstance(r, ContentError)]
         if problems:
