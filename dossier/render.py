@@ -25,7 +25,10 @@ from .plural import count_words
 from .render_keys import key_digest
 from .worldmap import locator_map, places_map
 
-BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+# The layouts every dossier starts from: shipped inside the package when installed, the checkout's
+# layouts/ when run from it. A dossier's own layouts/ overrides them file by file.
+PACKAGED_LAYOUTS = Path(__file__).resolve().parent / "layouts"
+BUILTIN_LAYOUTS = PACKAGED_LAYOUTS if PACKAGED_LAYOUTS.is_dir() else Path(__file__).resolve().parent.parent / "layouts"
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
 CARD_TERMS = 8  # names of each kind on an article's card; its own page lists them all
