@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TINY_GAZETTEER, make_site, page
+from dossier.search_source import indexed_pages
 
 ARTICLES = 300
 KILLS = int(os.environ.get("DOSSIER_CRASH_KILLS", "30"))
@@ -111,7 +112,8 @@ def references(tmp_path_factory) -> dict:
     for name in ("A", "B"):
         root = make_site(tmp_path_factory.mktemp(f"reference-{name}"), version_files(name))
         seconds = build_to_end(root)
-        pages = sum(1 for p in (root / "content").glob("*.md"))
+        pages = len(indexed_pages(root / "site"))  # the articles, entity pages and timeline
+        assert pages > sum(1 for p in (root / "content").glob("*.md"))
         assert search_index_pages(root / "site") == pages
         found[name] = {"content": root / "content", "files": snapshot(root / "site"), "pages": pages, "seconds": seconds}
     assert found["A"]["files"] != found["B"]["files"]
