@@ -195,9 +195,9 @@ def date_article(dateline: list[tuple[int, str]], lead: list[tuple[int, str]],
     for number, text in dateline:
         for mention in find_dates(number, text):
             _consider(mention, "dateline", 0, candidates, problems)
-    for number, text in lead[:1]:
+    for index, (number, text) in enumerate(lead):  # the lead paragraph's lines (more when hard-wrapped)
         folded = fold(text)[0]
-        opening = _opening_end(folded)
+        opening = _opening_end(folded) if index == 0 else -1
         for mention in find_dates(number, text):
             if mention.precision != "day":
                 continue
@@ -207,7 +207,7 @@ def date_article(dateline: list[tuple[int, str]], lead: list[tuple[int, str]],
                 _consider(mention, "dateline", 0, candidates, problems)
                 opening = _equivalent_end(folded, mention)
     if seed_date and not candidates and not problems:
-        candidates.append(_from_seed_date(seed_date, [*dateline, *lead[:1]]))
+        candidates.append(_from_seed_date(seed_date, [*dateline, *lead]))
     return _decide(candidates, problems)
 
 

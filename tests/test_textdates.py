@@ -72,9 +72,10 @@ def test_other_dates_in_the_lead_date_nothing(lead):
     assert date_article([], [(3, lead)]).date is None
 
 
-def test_only_the_lead_is_read_not_the_body():
-    later = (5, "وأعلنت الوزارة اليوم الثلاثاء 12 مارس 2019 أن")
-    assert date_article([], [(3, "قال الوزير إن العمل سيبدأ."), later]).date is None
+def test_every_line_of_a_hard_wrapped_lead_is_read():
+    lead = [(3, "قال وزير الصحة في مؤتمر صحفي عقده في العاصمة"), (4, "اليوم الثلاثاء 12 مارس 2019 إن العمل سيبدأ.")]
+    found = date_article([], lead)
+    assert found.date == D(2019, 3, 12) and found.evidence["line"] == 4
 
 
 def test_the_dateline_dates_the_article_and_a_disagreeing_lead_makes_a_conflict():
