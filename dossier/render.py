@@ -20,7 +20,7 @@ from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Event, Output, Page, Site, absolute_url
 from .parallel import MIN_ITEMS, parallel_map
-from .safe_text import fit_for_output
+from .safe_text import fit_for_output, fit_text
 from .plural import count_words
 from .render_keys import key_digest
 from .worldmap import locator_map, places_map
@@ -463,5 +463,6 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     env.filters["html"] = Markup
     env.filters["story"] = story
     env.filters["count_words"] = count_words
+    env.filters["fit"] = fit_text  # each name of a joined list balanced on its own, not the list as one
     env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # readable Arabic
     env.filters["short_digest"] = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]  # ASCII keys
