@@ -5,6 +5,7 @@ spelling variants, digits (٠١٢ = 012) and punctuation (quotes of any kind) aw
 whose overlap estimates how many word pairs two articles share (Broder's resemblance). Pure, except
 for the index, which only holds what it is given.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,7 @@ def folded_words(text: str) -> list[str]:
 
 
 def sketch(lines: list[str]) -> str:
-    """The sketch of an article's lines, as hex text: SKETCH_SIZE values of eight hex digits each."""
+    """The sketch of an article's lines as hex text: SKETCH_SIZE values of eight hex digits."""
     values: set[int] = set()
     previous = ""
     for line in lines:
@@ -38,14 +39,18 @@ def sketch(lines: list[str]) -> str:
 
 
 def values_of(text: str) -> tuple[int, ...]:
-    return tuple(int(text[i:i + 8], 16) for i in range(0, len(text), 8)) if SKETCH_TEXT.match(text) else ()
+    return (
+        tuple(int(text[i : i + 8], 16) for i in range(0, len(text), 8))
+        if SKETCH_TEXT.match(text)
+        else ()
+    )
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     """Estimate the share of word pairs two sketched articles have in common (0 to 1)."""
     if not a or not b:
         return 0.0
-    union = sorted(set(a) | set(b))[:max(len(a), len(b))]
+    union = sorted(set(a) | set(b))[: max(len(a), len(b))]
     both = set(a) & set(b)
     return sum(value in both for value in union) / len(union)
 
@@ -72,7 +77,11 @@ class NearIndex:
             for page_path in self.by_value.get(value, ()):
                 shared[page_path] += 1
         need = min(MIN_SHARED_VALUES, len(values))
-        scored = [(similarity(values, self.sketches[p]), str(p), p) for p, n in shared.items() if n >= need]
+        scored = [
+            (similarity(values, self.sketches[p]), str(p), p)
+            for p, n in shared.items()
+            if n >= need
+        ]
         best = max(scored, default=None)
         return best[2] if best and best[0] >= SIMILAR else None
 

@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 

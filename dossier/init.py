@@ -1,4 +1,5 @@
 """`dossier init DIR`: a fresh dossier that ingests and builds with the packaged layouts."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,14 +1,16 @@
 """A seed's text -> articles: headlines, bylines and datelines, paragraphs. Pure functions.
 
-Real pastes come in several layouts, and one rule serves them all: an article starts at a headline,
-a short line that does not end a sentence, standing at the start of a block (after a blank line, or
-the file's start) and followed, past any byline or dateline, by a real paragraph. Inside an article a
-line of that shape is a section head, not a new article, when it is very short or when its words are
-the article's own (TextTiling's idea: a new story brings new words). A block's lines are paragraphs
-of their own unless the text is hard-wrapped (full lines cut mid-sentence), which is joined again.
-A curator can always say where articles split: a line of `---`, `***` or `___` alone (then the seed
-splits there and only there), or a first line «مقال واحد» (the whole seed is one article).
+Real pastes come in several layouts, and one rule serves them all: an article starts at a
+headline, a short line that does not end a sentence, standing at the start of a block (after a
+blank line, or the file's start) and followed, past any byline or dateline, by a real paragraph.
+Inside an article a line of that shape is a section head, not a new article, when it is very short
+or when its words are the article's own (TextTiling's idea: a new story brings new words). A
+block's lines are paragraphs of their own unless the text is hard-wrapped (full lines cut
+mid-sentence), which is joined again. A curator can always say where articles split: a line of
+`---`, `***` or `___` alone (then the seed splits there and only there), or a first line
+«مقال واحد» (the whole seed is one article).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,23 +37,64 @@ CLOSING = "\"'”’»)]›"
 # «..فيديو», «- صور», «(فيديو)» at the end of a headline: the kind of media, not the title.
 MEDIA_WORDS = "بالفيديو|فيديو|بالصور|صور|صورة|شاهد|إنفوغراف|انفوغراف|خريطة"
 MEDIA_MARKER = re.compile(rf"\s*(?:\.{{2,}}|…|[-–—|:(\[])\s*({MEDIA_WORDS})\s*[)\]]?\s*$")
-MEDIA_PREFIX = re.compile(r"^(بالفيديو|فيديو|بالصور|صور|شاهد|إنفوغراف|انفوغراف)\s*(?:\.{2,}|…|[-–—|:])\s*")
-MEDIA_KINDS = {"فيديو": "video", "بالفيديو": "video", "شاهد": "video", "صور": "photos", "بالصور": "photos",
-               "صورة": "photos", "إنفوغراف": "infographic", "انفوغراف": "infographic", "خريطة": "map"}
-TITLE_EDGES = re.compile(rf"^(?:{arabic.INVISIBLE.pattern}|\s)+|(?:{arabic.INVISIBLE.pattern}|\s)+$")
+MEDIA_PREFIX = re.compile(
+    r"^(بالفيديو|فيديو|بالصور|صور|شاهد|إنفوغراف|انفوغراف)\s*(?:\.{2,}|…|[-–—|:])\s*"
+)
+MEDIA_KINDS = {
+    "فيديو": "video",
+    "بالفيديو": "video",
+    "شاهد": "video",
+    "صور": "photos",
+    "بالصور": "photos",
+    "صورة": "photos",
+    "إنفوغراف": "infographic",
+    "انفوغراف": "infographic",
+    "خريطة": "map",
+}
+TITLE_EDGES = re.compile(
+    rf"^(?:{arabic.INVISIBLE.pattern}|\s)+|(?:{arabic.INVISIBLE.pattern}|\s)+$"
+)
 SEPARATOR = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 ONE_ARTICLE = re.compile(r"^(?:مقال واحد|one article)$", re.I)
 # A list item or a quoted continuation is body text, whatever its length.
 LIST_ITEM = re.compile(r"^(?:[*•·▪◾●\-–—]|\d{1,2}\s*[-.)]\s)")
 CONTINUATION = re.compile(
-    r"^[وف](?:قال|قالت|أضاف|أضافت|أكد|أكدت|تابع|تابعت|أوضح|أوضحت|أشار|أشارت|كان|كانت|جاء|في|من|لم|لا|قد|هو|هي"
-    r"|ذلك|هذا|هذه|يقول|تقول|يذكر)(?!\w)")
-KICKERS = {"عاجل", "خاص", "حصري", "حصريا", "تحديث", "متابعه", "مباشر", "هام", "تنبيه", "انفراد", "فيديو",
-           "بالفيديو", "بالصور", "صور", "شاهد", "تقرير", "اخبار", "خبر", "اخر الاخبار", "تحليل", "راي"}
+    r"^[وف](?:قال|قالت|أضاف|أضافت|أكد|أكدت|تابع|تابعت|أوضح|أوضحت|أشار|أشارت"
+    r"|كان|كانت|جاء|في|من|لم|لا|قد|هو|هي"
+    r"|ذلك|هذا|هذه|يقول|تقول|يذكر)(?!\w)"
+)
+KICKERS = {
+    "عاجل",
+    "خاص",
+    "حصري",
+    "حصريا",
+    "تحديث",
+    "متابعه",
+    "مباشر",
+    "هام",
+    "تنبيه",
+    "انفراد",
+    "فيديو",
+    "بالفيديو",
+    "بالصور",
+    "صور",
+    "شاهد",
+    "تقرير",
+    "اخبار",
+    "خبر",
+    "اخر الاخبار",
+    "تحليل",
+    "راي",
+}
 AGENCY = re.compile(
-    r"(?<!\w)(?:رويترز|ا\s?ف\s?ب|فرانس\s?برس|واس|سانا|الاناضول|د\s?ب\s?ا|ا\s?ش\s?ا|وام|قنا|كونا|بترا|وكالات"
-    r"|الوكالات|AFP|Reuters|AP|DPA|UPI)(?!\w)", re.I)
-BYLINE_START = re.compile(r"^(?:بقلم|كتب|كتبت|اعداد|إعداد|تقرير|حوار|مراسل|من\s+مراسل|متابعة|المصدر)(?!\w)")
+    r"(?<!\w)(?:رويترز|ا\s?ف\s?ب|فرانس\s?برس|واس|سانا|الاناضول|د\s?ب\s?ا|ا\s?ش\s?ا"
+    r"|وام|قنا|كونا|بترا|وكالات"
+    r"|الوكالات|AFP|Reuters|AP|DPA|UPI)(?!\w)",
+    re.I,
+)
+BYLINE_START = re.compile(
+    r"^(?:بقلم|كتب|كتبت|اعداد|إعداد|تقرير|حوار|مراسل|من\s+مراسل|متابعة|المصدر)(?!\w)"
+)
 NUMERIC_DATE_OR_TIME = re.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}:\d{2}")
 PLACE_AND_AGENCY = re.compile(r"^[^()]{2,40}\(\s*[^()]{2,30}\s*\)$")
 TWO_PARTS = re.compile(r"^([^-–—|:]+)\s[-–—|]\s([^-–—|:]+)$")
@@ -74,7 +117,9 @@ class Line:
     number: int  # in the seed, 1-based
     text: str  # stripped
     gap: int  # blank lines before it (0: the same block as the line before)
-    block: int = 0  # where its block starts: the index of the block's first line among the seed's lines
+    block: int = (
+        0  # where its block starts: the index of the block's first line among the seed's lines
+    )
 
 
 Numbered = tuple[tuple[int, str], ...]
@@ -100,8 +145,8 @@ class SeedArticle:
     def fingerprint(self) -> str:
         """Identify the article by its text alone, whatever the encoding, line ends or spacing.
 
-        The SHA-256 of its words joined by single spaces, fed line by line so a huge article is never
-        copied whole: the title, then the lines around the headline, then the paragraphs.
+        The SHA-256 of its words joined by single spaces, fed line by line so a huge article is
+        never copied whole: the title, then the lines around the headline, then the paragraphs.
         """
         digest = hashlib.sha256()
         separator = b""
@@ -150,13 +195,24 @@ def wrap_width(lines: list[Line]) -> int | None:
     Wrapping is a property of the whole paste: most lines that run on into the next line of their
     block are close to one width (at most MAX_WRAP_WIDTH) and stop mid-sentence.
     """
-    running_on = [line for line, below in zip(lines, lines[1:])
-                  if below.gap == 0 and not any(is_byline(x.text) or is_kicker(x.text) for x in (line, below))]
-    if len(running_on) < MIN_WRAPPED_LINES or any(len(line.text) > MAX_WRAP_WIDTH for line in lines):
+    running_on = [
+        line
+        for line, below in zip(lines, lines[1:])
+        if below.gap == 0 and not any(is_byline(x.text) or is_kicker(x.text) for x in (line, below))
+    ]
+    if len(running_on) < MIN_WRAPPED_LINES or any(
+        len(line.text) > MAX_WRAP_WIDTH for line in lines
+    ):
         return None  # a line longer than any wrapping width: the lines are whole paragraphs
     in_blocks = {line.number for line, below in zip(lines, lines[1:]) if below.gap == 0}
-    width = max(len(line.text) for line in lines if line.number in in_blocks or line.number - 1 in in_blocks)
-    full = [line for line in running_on if len(line.text) >= FULL_LINE * width and not ends_sentence(line.text)]
+    width = max(
+        len(line.text) for line in lines if line.number in in_blocks or line.number - 1 in in_blocks
+    )
+    full = [
+        line
+        for line in running_on
+        if len(line.text) >= FULL_LINE * width and not ends_sentence(line.text)
+    ]
     return width if len(full) >= WRAPPED_SHARE * len(running_on) else None
 
 
@@ -181,7 +237,9 @@ def _one_article(lines: list[Line], width: int | None) -> SeedArticle | None:
     end = first + 1
     while end < len(lines) and end - first <= 2 and is_byline(lines[end].text):
         end += 1
-    return _article(lines[first], lines[end:], width, [lines[i] for i in around] + lines[first + 1:end])
+    return _article(
+        lines[first], lines[end:], width, [lines[i] for i in around] + lines[first + 1 : end]
+    )
 
 
 def _split_by_headlines(lines: list[Line], width: int | None) -> list[SeedArticle]:
@@ -196,16 +254,18 @@ def _split_by_headlines(lines: list[Line], width: int | None) -> list[SeedArticl
             articles.append(article)
     for number, index in enumerate(starts):
         end = cuts[number + 1] if number + 1 < len(starts) else len(lines)
-        before = lines[cuts[number]:index]
+        before = lines[cuts[number] : index]
         after = index + 1
         while after < end and after - index <= 2 and is_byline(lines[after].text):
             after += 1
-        articles.append(_article(lines[index], lines[after:end], width, before + lines[index + 1:after]))
+        articles.append(
+            _article(lines[index], lines[after:end], width, before + lines[index + 1 : after])
+        )
     return [a for a in articles if a]
 
 
 def _article_start(lines: list[Line], index: int) -> int:
-    """Where the article of the headline at ``index`` starts: at a kicker or byline just above it."""
+    """Where the article of the headline at ``index`` starts: at a kicker or byline above it."""
     start = index
     while start > 0 and index - start < 2:
         above = lines[start - 1]
@@ -235,14 +295,20 @@ def headline_indexes(lines: list[Line], width: int | None = None) -> list[int]:
     return starts
 
 
-def _could_start_article(lines: list[Line], index: int, width: int | None, first: bool = False) -> bool:
-    """Say whether a line could start an article (``first``: nothing but kickers and bylines above it)."""
+def _could_start_article(
+    lines: list[Line], index: int, width: int | None, first: bool = False
+) -> bool:
+    """Say whether a line could start an article (``first``: only kickers and bylines above it)."""
     line = lines[index]
-    if not is_title_shaped(line.text, trailing_ellipsis=first) or is_byline(line.text) or is_kicker(line.text):
+    if (
+        not is_title_shaped(line.text, trailing_ellipsis=first)
+        or is_byline(line.text)
+        or is_kicker(line.text)
+    ):
         return False
     if index - line.block > 2:
         return False
-    above = lines[line.block:index]
+    above = lines[line.block : index]
     if not all(is_kicker(x.text) or is_byline(x.text) for x in above):
         return False  # a headline opens its block (past a kicker or a dateline)
     if width and _is_wrapped_line(lines, index, width):
@@ -269,7 +335,7 @@ def _in_a_list(lines: list[Line], index: int) -> bool:
     paste lost: it announces nothing.
     """
     items: list[str] = []
-    for above in reversed(lines[max(0, index - MAX_LIST_ITEMS):index]):
+    for above in reversed(lines[max(0, index - MAX_LIST_ITEMS) : index]):
         if _bare(above.text).endswith(":"):
             if len(above.text.split()) <= MAX_SUBHEAD_WORDS + 1:
                 return False
@@ -287,21 +353,22 @@ def _alike(text: str, items: list[str]) -> bool:
 
 
 def _is_wrapped_line(lines: list[Line], index: int, width: int) -> bool:
-    """In a hard-wrapped seed, say whether a line runs on into the next: a paragraph's, not a headline."""
+    """In a hard-wrapped seed, say whether a line runs on into the next: a paragraph's line."""
     block = [x for x in _block_of(lines, index) if x.number >= lines[index].number]
     return len(_block_paragraphs(block, width)[0]) > 1
 
 
 def _block_of(lines: list[Line], index: int, most: int = MAX_LIST_ITEMS) -> list[Line]:
-    """The line's block from its start, to at most ``most`` lines past the line (enough to judge it)."""
+    """The line's block from its start to at most ``most`` lines past the line (enough to judge)."""
     end = index + 1
     while end < len(lines) and lines[end].gap == 0 and end - index < most:
         end += 1
-    return lines[lines[index].block:end]
+    return lines[lines[index].block : end]
 
 
-def _article(headline: Line | None, body: list[Line], width: int | None,
-             around: list[Line] = ()) -> SeedArticle | None:
+def _article(
+    headline: Line | None, body: list[Line], width: int | None, around: list[Line] = ()
+) -> SeedArticle | None:
     paragraphs = tuple(paragraphs_of(body, width))
     if not paragraphs or (headline is None and not any(is_paragraph(line.text) for line in body)):
         return None  # a headline with nothing under it, or only bylines: no article
@@ -313,9 +380,15 @@ def _article(headline: Line | None, body: list[Line], width: int | None,
         title = " ".join(first[:12]) + ("…" if len(first) > 12 else "")
     title = TITLE_EDGES.sub("", title) or title
     numbers = [line.number for line in (*([headline] if headline else []), *around, *body)]
-    return SeedArticle(title, media, paragraphs, min(numbers), max(numbers),
-                       tuple((line.number, line.text) for line in around),
-                       headline.number if headline else None)
+    return SeedArticle(
+        title,
+        media,
+        paragraphs,
+        min(numbers),
+        max(numbers),
+        tuple((line.number, line.text) for line in around),
+        headline.number if headline else None,
+    )
 
 
 def paragraphs_of(body: list[Line], width: int | None = None) -> list[Numbered]:
@@ -336,7 +409,12 @@ def _block_paragraphs(block: list[Line], width: int | None) -> list[list[tuple[i
     paragraphs: list[list[tuple[int, str]]] = []
     for index, line in enumerate(block):
         previous = block[index - 1].text if index else ""
-        if width and previous and len(previous) >= FULL_LINE * width and not ends_sentence(previous):
+        if (
+            width
+            and previous
+            and len(previous) >= FULL_LINE * width
+            and not ends_sentence(previous)
+        ):
             paragraphs[-1].append((line.number, line.text))
         else:
             paragraphs.append([(line.number, line.text)])
@@ -354,10 +432,10 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_title_shaped(text: str, trailing_ellipsis: bool = False) -> bool:
-    """A headline's shape: a few words, no full stop, colon or comma at its end, not a list item, not a date.
+    """A headline's shape: a few words, no full stop, colon or comma at its end; no list, no date.
 
-    A seed's first line may end in «..» or «…» («مشروع فيلم مُنع من الإنجاز..»): inside an article such a
-    line is more often a section head.
+    A seed's first line may end in «..» or «…» («مشروع فيلم مُنع من الإنجاز..»): inside an article
+    such a    line is more often a section head.
     """
     if len(text) > 2 * MAX_HEADLINE_CHARS:
         return False  # too long to be a headline; also keeps the patterns off huge lines
@@ -365,7 +443,11 @@ def is_title_shaped(text: str, trailing_ellipsis: bool = False) -> bool:
     if trailing_ellipsis:
         line = ELLIPSIS_END.sub("", line)
     bare = _bare(line)
-    if not bare or len(line) > MAX_HEADLINE_CHARS or not MIN_HEADLINE_WORDS <= len(line.split()) <= MAX_HEADLINE_WORDS:
+    if (
+        not bare
+        or len(line) > MAX_HEADLINE_CHARS
+        or not MIN_HEADLINE_WORDS <= len(line.split()) <= MAX_HEADLINE_WORDS
+    ):
         return False
     if bare[-1] in HEADLINE_END_NOT or LIST_ITEM.match(line) or CONTINUATION.match(line):
         return False
@@ -375,7 +457,7 @@ def is_title_shaped(text: str, trailing_ellipsis: bool = False) -> bool:
 
 
 def is_date_line(text: str) -> bool:
-    """A line that only gives a date, «الأربعاء 15 فيفري 2017»: a dateline or a list's head, no headline."""
+    """A line that only gives a date, «الأربعاء 15 فيفري 2017»: a dateline or a list's head."""
     mentions = find_dates(0, text)
     return bool(mentions) and len(text) - sum(len(m.quote) for m in mentions) <= len(text) // 4
 
@@ -432,13 +514,19 @@ def is_subhead(text: str, article_words: set[str]) -> bool:
     own = content_words(text)
     if not own:
         return True
-    return words <= SHORT_SUBHEAD_WORDS and len(own & article_words) / len(own) >= SHORT_SUBHEAD_SHARED
+    return (
+        words <= SHORT_SUBHEAD_WORDS and len(own & article_words) / len(own) >= SHORT_SUBHEAD_SHARED
+    )
 
 
 def content_words(text: str) -> set[str]:
     """The bare forms of a text's words of three letters or more (clitics off, folded)."""
-    return {form for word in arabic.words(text) if len(word) >= MIN_CONTENT_WORD and not word.isdigit()
-            for form in (_bare_form(word),)}
+    return {
+        form
+        for word in arabic.words(text)
+        if len(word) >= MIN_CONTENT_WORD and not word.isdigit()
+        for form in (_bare_form(word),)
+    }
 
 
 @lru_cache(maxsize=1 << 16)
@@ -447,9 +535,12 @@ def _bare_form(word: str) -> str:
 
 
 def split_media(headline: str) -> tuple[str, str | None]:
-    """Take a media marker («..فيديو» at the end, «بالصور..» at the start) off a headline; return (title, kind)."""
+    """Take a media marker («..فيديو» at the end, «بالصور..» at the start) off a headline.
+
+    Returns (title, kind).
+    """
     for pattern in (MEDIA_MARKER, MEDIA_PREFIX):
         marker = pattern.search(headline)
-        if marker and (title := (headline[: marker.start()] + headline[marker.end():]).strip()):
+        if marker and (title := (headline[: marker.start()] + headline[marker.end() :]).strip()):
             return title, MEDIA_KINDS[marker.group(1)]
     return headline, None
