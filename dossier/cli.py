@@ -223,6 +223,12 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def print_errors(errors: list) -> None:
+    """Each problem on a line of its own, `path:line: message`, on standard error."""
+    for error in errors:
+        print(error, file=sys.stderr)
+
+
 def run_ingest(args: argparse.Namespace) -> int:
     from dossier.ingest import ingest_seeds
 
@@ -234,8 +240,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         force=getattr(args, "force", False),
         around=getattr(args, "around", None),
     )
-    for error in report.errors:
-        print(error, file=sys.stderr)
+    print_errors(report.errors)
     log.info(
         "ingest: %d new page(s), %d article(s) already in the dossier, %d problem(s)",
         len(report.written),
@@ -251,8 +256,7 @@ def run_retag(args: argparse.Namespace) -> int:
     report = retag_pages(args.content)
     for change in report.changes:
         print(change.describe())
-    for error in report.errors:
-        print(error, file=sys.stderr)
+    print_errors(report.errors)
     log.info(
         "retag: %d page(s) changed, %d unchanged, %d problem(s)",
         len(report.changes),
@@ -283,8 +287,7 @@ def run_entities(args: argparse.Namespace) -> int:
             errors.append(error)
         else:
             log.info("entities: %d name(s) added to %s, marked 'review: true'", len(listed), path)
-    for error in errors:
-        print(error, file=sys.stderr)
+    print_errors(errors)
     log.info(
         "entities: %d unknown name(s), %d listed (articles, times, kind, name, example)",
         len(candidates),
@@ -314,8 +317,7 @@ def run_build(args: argparse.Namespace) -> int:
             result = builder.build()
     except ContentError as error:
         result = BuildResult(errors=[error])
-    for error in result.errors:
-        print(error, file=sys.stderr)
+    print_errors(result.errors)
     if result.errors:
         log.info("build failed: %d problem(s); %s was left as it was", len(result.errors), args.out)
         return 1

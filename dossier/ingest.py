@@ -386,8 +386,9 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
         return
     # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
     page_path = run.known.get(fingerprint) or run.content_dir / f"{meta['slug']}.md"
-    if run.force and page_path.exists():
-        meta = keep_curation(meta, page_path)
+    previous = page_path.read_bytes() if run.force and page_path.exists() else None
+    if previous is not None:
+        meta = keep_curation(meta, previous, page_path)
     page = render_page(meta, article).encode("utf-8")
     if len(page) > MAX_PAGE_BYTES:
         run.report.errors.append(ContentError(src_path, article.first_line, (
@@ -395,8 +396,7 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
             f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
             "split it in the seed (a headline, a blank line, then its paragraphs)")))
         return
-    if run.force and page_path.exists():
-        previous = page_path.read_bytes()
+    if previous is not None:
         if previous == page:
             run.report.skipped += 1
             return
@@ -414,14 +414,14 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
 CURATED_KEYS = ("title", "status", "draft", "events", "updated")
 
 
-def keep_curation(meta: dict, page_path: Path) -> dict:
+def keep_curation(meta: dict, previous: bytes, page_path: Path) -> dict:
     """Keep what the curator wrote when --force regenerates a page: title, status, a date they
     set, their events and any key of their own. A page that no longer loads keeps nothing (its
     backup holds it whole)."""
     try:
-        front, _, _ = split_front_matter(page_path.read_text(encoding="utf-8"), str(page_path))
+        front, _, _ = split_front_matter(previous.decode("utf-8"), str(page_path))
         curated, _ = parse_front_matter(front, str(page_path))
-    except (OSError, UnicodeDecodeError, ContentError):
+    except (UnicodeDecodeError, ContentError):
         return meta
     kept = {key: curated[key] for key in CURATED_KEYS if key in curated}
     if curated.get("date") is not None:

@@ -472,6 +472,7 @@ def is_kicker(text: str) -> bool:
     return len(text) <= 30 and arabic.normalize(text).strip(" :-–|.") in KICKERS
 
 
+@lru_cache(maxsize=1 << 16)  # asked of each line several times while splitting
 def is_byline(text: str) -> bool:
     """A line naming who wrote or sent the article, from where and when, not a sentence.
 

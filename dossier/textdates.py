@@ -18,18 +18,11 @@ from . import arabic
 from .dates import WEEKDAY_NAMES, WEEKDAYS, find_weekday
 
 # Folds that keep each character in place (one for one): a match points back at the text as written.
-FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        **{chr(0x660 + d): str(d) for d in range(10)},
-        **{chr(0x6F0 + d): str(d) for d in range(10)},
-    }
-)
+FOLD = {
+    **arabic.LETTER_VARIANTS,
+    **str.maketrans({chr(0x660 + d): str(d) for d in range(10)}),
+    **str.maketrans({chr(0x6F0 + d): str(d) for d in range(10)}),
+}
 MONTHS = {
     # Egypt and the Gulf
     "يناير": 1,
