@@ -198,9 +198,17 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
 
 
 def _files(site_dir: Path) -> set[str]:
-    if not site_dir.is_dir():
-        return set()
-    return {p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file() and not p.is_symlink()}
+    """The output files in site/. Hidden folders are skipped: the preview's indexer creates and
+    deletes .pagefind-new/.pagefind-old beside a rebuild, and a walk into one that vanished failed
+    the rebuild (FileNotFoundError)."""
+    found = set()
+    for dirpath, dirnames, filenames in os.walk(site_dir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.is_file() and not path.is_symlink():
+                found.add(path.relative_to(site_dir).as_posix())
+    return found
 
 
 def _remove_empty_parents(site_dir: Path, output_path: str) -> None:
