@@ -4,6 +4,7 @@
 The commands live in dossier/cli.py (installed, they are the `dossier` command); here they work on
 the dossier beside this file, whatever the current folder.
 """
+
 import sys
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Arabic text rules: spelling normalization, clitics, slugs and sort keys. Pure functions."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,9 @@ DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 TATWEEL = "\u0640"
 # Zero-width and bidi control characters: invisible, never part of a word.
 INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-LETTER_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"})
+LETTER_VARIANTS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"}
+)
 # The same folds as (old, new) pairs: str.replace is ten times faster than str.translate on Arabic text.
 LETTER_FOLDS = tuple((chr(old), new) for old, new in LETTER_VARIANTS.items())
 WORD = re.compile(r"\w+")
@@ -107,4 +110,6 @@ def clitic_free_forms(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 17)
 def _bare_forms(token: str) -> tuple[str, ...]:
     """The clitic-free forms of the words in one space-free token (cached: tokens repeat)."""
-    return tuple(form for word in words(token) for form in sorted(word_forms(word) - {word}, key=len))
+    return tuple(
+        form for word in words(token) for form in sorted(word_forms(word) - {word}, key=len)
+    )

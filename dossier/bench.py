@@ -4,6 +4,7 @@ Everything is deterministic (a seeded random generator over the bundled seed's s
 runs on the same machine build the same corpus. Each build runs as a separate `build.py` process,
 as a user would run it; its peak memory is read from the kernel (wait4), children included.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,22 +34,27 @@ FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = 6 * 365
 PHASES = ("load", "markdown", "collect", "render", "write", "search")
 TIMINGS_PREFIX = "timings: "
-RATIOS = (("cold build", "Hugo, then Pagefind"), ("cold build, no search index", "Hugo cold build"),
-          ("one edit, command line", "Hugo cold build"), ("no-op rebuild", "Hugo cold build"))
+RATIOS = (
+    ("cold build", "Hugo, then Pagefind"),
+    ("cold build, no search index", "Hugo cold build"),
+    ("one edit, command line", "Hugo cold build"),
+    ("no-op rebuild", "Hugo cold build"),
+)
 HUGO_LAYOUTS = {
     "_default/baseof.html": '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
-                            "<title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    '<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n',
     "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
-                            "{{ .Content }}{{ range .Params.tags }}<a href=\"{{ \"tags/\" | relURL }}{{ . | urlize }}/\">{{ . }}</a> "
-                            "{{ end }}{{ end }}\n",
+    '{{ .Content }}{{ range .Params.tags }}<a href="{{ "tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a> '
+    "{{ end }}{{ end }}\n",
     "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
-                          '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
     "index.html": '{{ define "main" }}<ul>{{ range .Site.RegularPages }}'
-                  '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
 }
 
 
 # --- The corpus ---------------------------------------------------------------------------------
+
 
 def seed_sentences(seed_path: Path = SEED) -> list[str]:
     """The bundled seed's sentences (paragraph text split at full stops), headlines left out."""
@@ -65,7 +71,9 @@ def entity_names(gazetteer_path: Path = GAZETTEER) -> dict[str, list[str]]:
     return names
 
 
-def synthetic_article(number: int, rng: random.Random, sentences: list[str], names: dict[str, list[str]]) -> tuple[dict, str]:
+def synthetic_article(
+    number: int, rng: random.Random, sentences: list[str], names: dict[str, list[str]]
+) -> tuple[dict, str]:
     """One article's front matter and Markdown body: 400-800 words, some headings and quotes."""
     target = rng.randint(400, 800)
     paragraphs, count = [], 0
@@ -77,8 +85,15 @@ def synthetic_article(number: int, rng: random.Random, sentences: list[str], nam
         paragraph = " ".join(rng.choice(sentences) for _ in range(rng.randint(1, 3)))
         paragraphs.append(paragraph)
         count += len(paragraph.split())
-    chosen = {kind: sorted(set(rng.sample(names[kind], min(len(names[kind]), rng.randint(lo, hi)))))
-              for kind, (lo, hi) in {"places": (1, 3), "people": (0, 2), "organizations": (0, 2), "sources": (1, 2)}.items()}
+    chosen = {
+        kind: sorted(set(rng.sample(names[kind], min(len(names[kind]), rng.randint(lo, hi)))))
+        for kind, (lo, hi) in {
+            "places": (1, 3),
+            "people": (0, 2),
+            "organizations": (0, 2),
+            "sources": (1, 2),
+        }.items()
+    }
     day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
     title_words = rng.choice(sentences).split()[: rng.randint(5, 9)]
     meta = {
@@ -103,8 +118,16 @@ def generate(root: Path, articles: int, seed: int = 2019) -> Path:
     (content / "_data").mkdir(parents=True)
     shutil.copyfile(GAZETTEER, content / "_data" / "entities.yaml")
     (root / "dossier.yaml").write_text(
-        yaml.safe_dump({"title": f"ملف اصطناعي من {articles} مقال", "description": "ملف للقياس.",
-                        "base_url": "https://example.org/bench/"}, allow_unicode=True), encoding="utf-8")
+        yaml.safe_dump(
+            {
+                "title": f"ملف اصطناعي من {articles} مقال",
+                "description": "ملف للقياس.",
+                "base_url": "https://example.org/bench/",
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     for number in range(articles):
         meta, body = synthetic_article(number, rng, sentences, names)
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
@@ -118,7 +141,9 @@ def hugo_project(dossier: Path, target: Path) -> Path:
     (target / "content" / "articles").mkdir(parents=True)
     (target / "hugo.yaml").write_text(
         "baseURL: https://example.org/bench/\nlanguageCode: ar\ntitle: bench\n"
-        "disableKinds: [RSS, sitemap, robotsTXT, 404]\ntaxonomies: {tag: tags}\n", encoding="utf-8")
+        "disableKinds: [RSS, sitemap, robotsTXT, 404]\ntaxonomies: {tag: tags}\n",
+        encoding="utf-8",
+    )
     for relative, text in HUGO_LAYOUTS.items():
         path = target / "layouts" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,13 +152,21 @@ def hugo_project(dossier: Path, target: Path) -> Path:
         _, front, body = page_path.read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)
         tags = [name for kind in KINDS for name in meta.get(kind) or ()]
-        hugo_meta = {"title": meta["title"], "date": meta["date"], "slug": meta["slug"], "tags": tags}
+        hugo_meta = {
+            "title": meta["title"],
+            "date": meta["date"],
+            "slug": meta["slug"],
+            "tags": tags,
+        }
         (target / "content" / "articles" / page_path.name).write_text(
-            "---\n" + yaml.safe_dump(hugo_meta, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+            "---\n" + yaml.safe_dump(hugo_meta, allow_unicode=True) + "---\n" + body,
+            encoding="utf-8",
+        )
     return target
 
 
 # --- Measuring ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Run:
@@ -144,24 +177,38 @@ class Run:
 
 def run_measured(command: list[str], cwd: Path) -> Run:
     """Run a command; return its wall time, peak memory (its children included) and the phase timings it printed."""
-    with open(os.devnull, "wb") as devnull, subprocess.Popen(command, cwd=cwd, stdout=devnull, stderr=subprocess.PIPE) as process:
+    with (
+        open(os.devnull, "wb") as devnull,
+        subprocess.Popen(command, cwd=cwd, stdout=devnull, stderr=subprocess.PIPE) as process,
+    ):
         started = time.perf_counter()
         stderr = process.stderr.read().decode("utf-8", "replace")
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stderr[-2000:]}"
+        )
     phases = {}
     for line in stderr.splitlines():
         if line.startswith(TIMINGS_PREFIX):
-            phases = json.loads(line[len(TIMINGS_PREFIX):])
+            phases = json.loads(line[len(TIMINGS_PREFIX) :])
     return Run(seconds, usage.ru_maxrss / 1024, phases)
 
 
 def build_command(dossier: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(ROOT / "build.py"), "build", "--content", str(dossier / "content"),
-            "--out", str(dossier / "site"), "--timings", *extra]
+    return [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        str(dossier / "content"),
+        "--out",
+        str(dossier / "site"),
+        "--timings",
+        *extra,
+    ]
 
 
 def clear_site(dossier: Path) -> None:
@@ -193,7 +240,9 @@ def measure_preview_edit(dossier: Path, runs: int) -> list[Run]:
         edit_one_article(dossier, 1000 + number)
         started = time.perf_counter()
         result = builder.build()
-        measured.append(Run(time.perf_counter() - started, 0.0, {"files written": len(result.changed)}))
+        measured.append(
+            Run(time.perf_counter() - started, 0.0, {"files written": len(result.changed)})
+        )
     shutil.rmtree(dossier / "site-preview")
     return measured
 
@@ -205,8 +254,20 @@ def measure_preview_server(dossier: Path, runs: int) -> list[Run]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port),
-               "--content", str(dossier / "content"), "--seeds", str(dossier / "no-seeds"), "--out", str(dossier / "site-serve")]
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "serve",
+        "--no-open",
+        "--port",
+        str(port),
+        "--content",
+        str(dossier / "content"),
+        "--seeds",
+        str(dossier / "no-seeds"),
+        "--out",
+        str(dossier / "site-serve"),
+    ]
     log_path = dossier / "serve.log"
     with open(log_path, "wb") as log_file:
         server = subprocess.Popen(command, cwd=dossier, stdout=subprocess.DEVNULL, stderr=log_file)
@@ -216,8 +277,16 @@ def measure_preview_server(dossier: Path, runs: int) -> list[Run]:
         url = f"http://127.0.0.1:{port}/articles/{edited.stem}/"
         # Measure once the first search index is built (in the background): edits still trigger re-indexing,
         # as they do for a curator, and the timings include that load on the machine.
-        if not _wait_for(lambda: "search index updated" in log_path.read_text(encoding="utf-8", errors="replace"), 1200):
-            raise RuntimeError("the preview server did not start: " + log_path.read_text(encoding="utf-8", errors="replace")[-500:])
+        if not _wait_for(
+            lambda: (
+                "search index updated" in log_path.read_text(encoding="utf-8", errors="replace")
+            ),
+            1200,
+        ):
+            raise RuntimeError(
+                "the preview server did not start: "
+                + log_path.read_text(encoding="utf-8", errors="replace")[-500:]
+            )
         for number in range(runs):
             marker = f"فقرة القياس {number}"
             with open(edited, "a", encoding="utf-8") as handle:
@@ -264,21 +333,61 @@ def measure(dossier: Path, runs: int, compare: bool, report=print) -> dict[str, 
             results[name].append(run_measured(command, cwd))
             report(f"  {name} #{number + 1}: {results[name][-1].seconds:.2f} s")
 
-    repeat("cold build, no search index", lambda n: clear_site(dossier), build_command(dossier, "--no-search"), dossier)
+    repeat(
+        "cold build, no search index",
+        lambda n: clear_site(dossier),
+        build_command(dossier, "--no-search"),
+        dossier,
+    )
     repeat("cold build", lambda n: clear_site(dossier), build_command(dossier), dossier)
     repeat("no-op rebuild", lambda n: None, build_command(dossier), dossier)
-    repeat("one edit, command line", lambda n: edit_one_article(dossier, n), build_command(dossier), dossier)
+    repeat(
+        "one edit, command line",
+        lambda n: edit_one_article(dossier, n),
+        build_command(dossier),
+        dossier,
+    )
     results["one edit, preview (to disk)"] = measure_preview_edit(dossier, max(runs, 5))
     results["one edit, preview server (HTTP)"] = measure_preview_server(dossier, max(runs, 5))
     if compare and shutil.which("hugo"):
         hugo = hugo_project(dossier, dossier / "hugo")
-        hugo_build = ["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo / "public")]
-        repeat("Hugo cold build", lambda n: shutil.rmtree(hugo / "public", ignore_errors=True), hugo_build, hugo)
+        hugo_build = [
+            "hugo",
+            "--quiet",
+            "--source",
+            str(hugo),
+            "--destination",
+            str(hugo / "public"),
+        ]
+        repeat(
+            "Hugo cold build",
+            lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
+            hugo_build,
+            hugo,
+        )
         # What a Hugo user runs for search: Pagefind over Hugo's article pages.
-        pagefind = [sys.executable, "-m", "pagefind", "--site", str(hugo / "public"), "--glob", "articles/**/*.html",
-                    "--quiet"]
-        repeat("Hugo, then Pagefind", lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
-               ["sh", "-c", " ".join(map(shlex.quote, hugo_build)) + " && " + " ".join(map(shlex.quote, pagefind))], hugo)
+        pagefind = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(hugo / "public"),
+            "--glob",
+            "articles/**/*.html",
+            "--quiet",
+        ]
+        repeat(
+            "Hugo, then Pagefind",
+            lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
+            [
+                "sh",
+                "-c",
+                " ".join(map(shlex.quote, hugo_build))
+                + " && "
+                + " ".join(map(shlex.quote, pagefind)),
+            ],
+            hugo,
+        )
     elif compare:
         report("  hugo is not installed (Debian package 'hugo'): no comparison")
     return results
@@ -289,17 +398,25 @@ def table(results: dict[str, list[Run]], articles: int) -> str:
     for name, runs in results.items():
         seconds = [r.seconds for r in runs]
         peak = max(r.peak_mb for r in runs)
-        lines.append(f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s "
-                     f"{peak:8.0f}" if peak else
-                     f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s")
+        lines.append(
+            f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s "
+            f"{peak:8.0f}"
+            if peak
+            else f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s"
+        )
     for name in ("cold build", "one edit, command line"):
         runs = results.get(name)
         if runs and runs[0].phases:
             phases = {p: statistics.median(r.phases.get(p, 0.0) for r in runs) for p in PHASES}
-            lines.append(f"{name} phases (median s):  " + "  ".join(f"{p} {s:.2f}" for p, s in phases.items()))
+            lines.append(
+                f"{name} phases (median s):  "
+                + "  ".join(f"{p} {s:.2f}" for p, s in phases.items())
+            )
     for ours, theirs in RATIOS:
         if ours in results and theirs in results:
-            ratio = statistics.median(r.seconds for r in results[ours]) / statistics.median(r.seconds for r in results[theirs])
+            ratio = statistics.median(r.seconds for r in results[ours]) / statistics.median(
+                r.seconds for r in results[theirs]
+            )
             lines.append(f"{ours} / {theirs}: {ratio:.2f}x")
     return "\n".join(lines)
 
@@ -312,6 +429,9 @@ def run_benchmark(articles: int, runs: int, compare: bool, keep: Path | None) ->
         clear_site(dossier)
         started = time.perf_counter()
         generate(dossier, articles)
-        print(f"generated {articles} articles in {dossier} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"generated {articles} articles in {dossier} in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
         results = measure(dossier, runs, compare, report=lambda line: print(line, file=sys.stderr))
         return table(results, articles)

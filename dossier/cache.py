@@ -6,6 +6,7 @@ never reuses pages or outputs made by the old versions; anything unreadable is i
 pages are parsed again. Files are known by their stamp (times, size, inode), and by their bytes
 too when a stamp cannot vouch for them (see vouched_stamp).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,12 +25,32 @@ from .pages import Event, Page
 log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PAGE_FIELDS = ("src_path", "slug", "title", "summary", "html", "places", "people", "organizations", "sources",
-               "media", "status")
+PAGE_FIELDS = (
+    "src_path",
+    "slug",
+    "title",
+    "summary",
+    "html",
+    "places",
+    "people",
+    "organizations",
+    "sources",
+    "media",
+    "status",
+)
 EVENT_FIELDS = ("text", "src_path", "line", "places", "people", "article", "is_article")
 # The libraries whose upgrade can change a page's HTML, the site's outputs or the search index.
-DEPENDENCIES = ("markdown", "jinja2", "markupsafe", "pyyaml", "babel", "hijridate", "charset-normalizer",
-                "pagefind", "pagefind-bin")
+DEPENDENCIES = (
+    "markdown",
+    "jinja2",
+    "markupsafe",
+    "pyyaml",
+    "babel",
+    "hijridate",
+    "charset-normalizer",
+    "pagefind",
+    "pagefind-bin",
+)
 # A file changed this close to the moment it was stamped may change again with the same stamp (times
 # kept to the second, or a clock that lags): its bytes are compared as well.
 RACY_NS = 2_000_000_000
@@ -99,7 +120,11 @@ def read_cache(path: Path, key: dict) -> dict:
             header = json.loads(handle.readline())
     except (OSError, ValueError, UnicodeDecodeError):
         return {}
-    if not isinstance(header, dict) or header.get("key") != key or not isinstance(header.get("build"), dict):
+    if (
+        not isinstance(header, dict)
+        or header.get("key") != key
+        or not isinstance(header.get("build"), dict)
+    ):
         return {}
     return header["build"]
 
@@ -121,7 +146,9 @@ def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dic
     return cached_pages(data), outputs if isinstance(outputs, dict) else {}
 
 
-def write_cache(path: Path, key: dict, pages: dict[str, CachedPage], build: dict, outputs: dict) -> None:
+def write_cache(
+    path: Path, key: dict, pages: dict[str, CachedPage], build: dict, outputs: dict
+) -> None:
     """Write the cache atomically: a line with the build's record, then the pages and the outputs' record;
     a page whose front matter JSON cannot hold exactly is left out."""
     entries = {}
@@ -145,7 +172,11 @@ def cached_pages(data: dict) -> dict[str, CachedPage]:
     found = {}
     for page_path, entry in (data.get("pages") or {}).items():
         try:
-            found[page_path] = (tuple(entry["stamp"]), decode_page(entry["page"]), str(entry["fingerprint"]))
+            found[page_path] = (
+                tuple(entry["stamp"]),
+                decode_page(entry["page"]),
+                str(entry["fingerprint"]),
+            )
         except (KeyError, TypeError, ValueError):
             continue
     return found
@@ -158,23 +189,40 @@ def encode_page(page: Page) -> dict | None:
             return None  # e.g. a YAML set or a number key: parse that page again next time
     except (TypeError, ValueError):
         return None
-    return {**{name: getattr(page, name) for name in PAGE_FIELDS}, "date": _encode_date(page.date),
-            "events": [_encode_event(e) for e in page.events], "meta": meta}
+    return {
+        **{name: getattr(page, name) for name in PAGE_FIELDS},
+        "date": _encode_date(page.date),
+        "events": [_encode_event(e) for e in page.events],
+        "meta": meta,
+    }
 
 
 def decode_page(data: dict) -> Page:
-    fields = {name: tuple(data[name]) if isinstance(data[name], list) else data[name] for name in PAGE_FIELDS}
-    return Page(**fields, date=_decode_date(data["date"]), events=tuple(_decode_event(e) for e in data["events"]),
-                meta=MappingProxyType(data["meta"]))
+    fields = {
+        name: tuple(data[name]) if isinstance(data[name], list) else data[name]
+        for name in PAGE_FIELDS
+    }
+    return Page(
+        **fields,
+        date=_decode_date(data["date"]),
+        events=tuple(_decode_event(e) for e in data["events"]),
+        meta=MappingProxyType(data["meta"]),
+    )
 
 
 def _encode_event(event: Event) -> dict:
-    return {**{name: getattr(event, name) for name in EVENT_FIELDS}, "date": _encode_date(event.date),
-            "end": _encode_date(event.end)}
+    return {
+        **{name: getattr(event, name) for name in EVENT_FIELDS},
+        "date": _encode_date(event.date),
+        "end": _encode_date(event.end),
+    }
 
 
 def _decode_event(data: dict) -> Event:
-    fields = {name: tuple(data[name]) if isinstance(data[name], list) else data[name] for name in EVENT_FIELDS}
+    fields = {
+        name: tuple(data[name]) if isinstance(data[name], list) else data[name]
+        for name in EVENT_FIELDS
+    }
     return Event(**fields, date=_decode_date(data["date"]), end=_decode_date(data["end"]))
 
 

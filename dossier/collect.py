@@ -1,4 +1,5 @@
 """Pages -> Site: entity terms, timeline order and grouping, previous/next. Pure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,30 +32,65 @@ def newest_first(page: Page) -> tuple:
 
 
 def timeline_order(event: Event) -> tuple:
-    return (event.date.start, -PRECISIONS.index(event.date.precision), not event.is_article, event.text, event.src_path)
+    return (
+        event.date.start,
+        -PRECISIONS.index(event.date.precision),
+        not event.is_article,
+        event.text,
+        event.src_path,
+    )
 
 
 def article_event(page: Page) -> Event:
     """Put a dated article on the timeline as an entry of its own."""
-    return Event(page.date, page.title, page.src_path, None, None, page.places, page.people, page.slug, is_article=True)
+    return Event(
+        page.date,
+        page.title,
+        page.src_path,
+        None,
+        None,
+        page.places,
+        page.people,
+        page.slug,
+        is_article=True,
+    )
 
 
-def collect(pages: list[Page], events: list[Event], settings: Settings, gazetteer: Gazetteer, *, drafts: bool = False) -> Site:
+def collect(
+    pages: list[Page],
+    events: list[Event],
+    settings: Settings,
+    gazetteer: Gazetteer,
+    *,
+    drafts: bool = False,
+) -> Site:
     """Gather the site's whole structure from its pages; nothing here reads or writes a file."""
     published = sorted((p for p in pages if drafts or not p.is_draft), key=newest_first)
-    chronological = sorted(published, key=lambda p: (p.date is None, p.date.start if p.date else None, p.src_path))
+    chronological = sorted(
+        published, key=lambda p: (p.date is None, p.date.start if p.date else None, p.src_path)
+    )
     previous = {b.slug: a for a, b in zip(chronological, chronological[1:])}
     following = {a.slug: b for a, b in zip(chronological, chronological[1:])}
     slugs = {p.slug for p in published}
     timeline = sorted(
-        [article_event(p) for p in published if p.date] + [e for e in events if not e.article or e.article in slugs]
+        [article_event(p) for p in published if p.date]
+        + [e for e in events if not e.article or e.article in slugs]
         + [e for p in published for e in p.events],
-        key=timeline_order)
-    return Site(settings, tuple(published), MappingProxyType(collect_terms(published, timeline, gazetteer)),
-                tuple(timeline), MappingProxyType(previous), MappingProxyType(following))
+        key=timeline_order,
+    )
+    return Site(
+        settings,
+        tuple(published),
+        MappingProxyType(collect_terms(published, timeline, gazetteer)),
+        tuple(timeline),
+        MappingProxyType(previous),
+        MappingProxyType(following),
+    )
 
 
-def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer) -> dict[str, tuple[Term, ...]]:
+def collect_terms(
+    pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
+) -> dict[str, tuple[Term, ...]]:
     """Invert pages into one term per entity and kind, spelling variants folded together."""
     terms = {}
     for kind in KINDS:
@@ -78,10 +114,18 @@ def collect_terms(pages: list[Page], timeline: list[Event], gazetteer: Gazetteer
             # The address must not move when a new article spells a name another way (احمد,
             # أحمد): the gazetteer's own name, or else the folded form every spelling shares.
             slug = arabic.term_slug(entity.name if entity else key)
-            kind_terms.append(Term(kind, name, slug, tuple(term_pages.get(key, ())),
-                                   tuple(term_events.get(key, ())), entity.latin if entity else None,
-                                   entity.spellings[1:] if entity else (),
-                                   entity.coordinates if entity else None))
+            kind_terms.append(
+                Term(
+                    kind,
+                    name,
+                    slug,
+                    tuple(term_pages.get(key, ())),
+                    tuple(term_events.get(key, ())),
+                    entity.latin if entity else None,
+                    entity.spellings[1:] if entity else (),
+                    entity.coordinates if entity else None,
+                )
+            )
         terms[kind] = tuple(sorted(kind_terms, key=lambda t: arabic.sort_key(t.name)))
     return terms
 
@@ -91,7 +135,9 @@ class StoryItem:
     """One line of the timeline's story: an event with the articles that covered it, or an article alone."""
 
     entry: Event
-    coverage: tuple[Event, ...] = ()  # articles of the event's day that name one of its places or people
+    coverage: tuple[
+        Event, ...
+    ] = ()  # articles of the event's day that name one of its places or people
 
 
 def story(entries: tuple[Event, ...]) -> tuple[StoryItem, ...]:
@@ -123,5 +169,11 @@ def group_timeline(entries: tuple[Event, ...]) -> tuple[YearGroup, ...]:
         month = None if entry.date.precision == "year" else entry.date.start.month
         years.setdefault(entry.date.start.year, {}).setdefault(month, []).append(entry)
     return tuple(
-        YearGroup(year, tuple(MonthGroup(m, tuple(e)) for m, e in sorted(months.items(), key=lambda i: i[0] or 0)))
-        for year, months in sorted(years.items()))
+        YearGroup(
+            year,
+            tuple(
+                MonthGroup(m, tuple(e)) for m, e in sorted(months.items(), key=lambda i: i[0] or 0)
+            ),
+        )
+        for year, months in sorted(years.items())
+    )

@@ -1,4 +1,5 @@
 """The dossier as data to download: articles (JSON and CSV), events and entities, made from the Site. No I/O."""
+
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,22 @@ from .pages import Event, Page, Site, absolute_url
 
 DATA_DIR = "data"
 LIST_SEPARATOR = " | "  # between the names of one cell of the CSV: no name holds it
-DATA_FILES = tuple(f"{DATA_DIR}/{name}" for name in ("articles.json", "articles.csv", "events.json", "entities.json"))
-ARTICLE_FIELDS = ("title", "date", "precision", "url", *KINDS, "summary", "status",
-                  "provenance_seed", "provenance_sha256", "provenance_lines")
+DATA_FILES = tuple(
+    f"{DATA_DIR}/{name}"
+    for name in ("articles.json", "articles.csv", "events.json", "entities.json")
+)
+ARTICLE_FIELDS = (
+    "title",
+    "date",
+    "precision",
+    "url",
+    *KINDS,
+    "summary",
+    "status",
+    "provenance_seed",
+    "provenance_sha256",
+    "provenance_lines",
+)
 
 
 def article_record(page: Page, base_url: str) -> dict:
@@ -26,8 +40,13 @@ def article_record(page: Page, base_url: str) -> dict:
         **{kind: list(page.terms(kind)) for kind in KINDS},
         "summary": page.summary,
         "status": page.status,
-        "provenance": {"seed": provenance.get("seed"), "sha256": provenance.get("sha256"),
-                       "lines": list(provenance.get("lines") or [])} if provenance else None,
+        "provenance": {
+            "seed": provenance.get("seed"),
+            "sha256": provenance.get("sha256"),
+            "lines": list(provenance.get("lines") or []),
+        }
+        if provenance
+        else None,
     }
 
 
@@ -39,15 +58,27 @@ def event_record(event: Event, base_url: str) -> dict:
         "text": event.text,
         "places": list(event.places),
         "people": list(event.people),
-        "article": absolute_url(base_url, f"articles/{event.article}/index.html") if event.article else None,
+        "article": absolute_url(base_url, f"articles/{event.article}/index.html")
+        if event.article
+        else None,
     }
 
 
 def entity_records(site: Site, base_url: str) -> list[dict]:
-    return [{"kind": term.kind, "name": term.name, "variants": list(term.spellings), "latin": term.latin,
-             "coordinates": list(term.coordinates) if term.coordinates else None,
-             "url": absolute_url(base_url, term.output_path), "articles": len(term.pages), "events": len(term.events)}
-            for kind in KINDS for term in site.terms[kind]]
+    return [
+        {
+            "kind": term.kind,
+            "name": term.name,
+            "variants": list(term.spellings),
+            "latin": term.latin,
+            "coordinates": list(term.coordinates) if term.coordinates else None,
+            "url": absolute_url(base_url, term.output_path),
+            "articles": len(term.pages),
+            "events": len(term.events),
+        }
+        for kind in KINDS
+        for term in site.terms[kind]
+    ]
 
 
 def as_json(value: object) -> bytes:
@@ -61,9 +92,13 @@ def articles_csv(records: list[dict]) -> bytes:
     writer.writerow(ARTICLE_FIELDS)
     for record in records:
         provenance = record["provenance"] or {}
-        row = {**record, **{kind: LIST_SEPARATOR.join(record[kind]) for kind in KINDS},
-               "provenance_seed": provenance.get("seed"), "provenance_sha256": provenance.get("sha256"),
-               "provenance_lines": "-".join(map(str, provenance.get("lines") or []))}
+        row = {
+            **record,
+            **{kind: LIST_SEPARATOR.join(record[kind]) for kind in KINDS},
+            "provenance_seed": provenance.get("seed"),
+            "provenance_sha256": provenance.get("sha256"),
+            "provenance_lines": "-".join(map(str, provenance.get("lines") or [])),
+        }
         writer.writerow(["" if row[field] is None else row[field] for field in ARTICLE_FIELDS])
     return "\ufeff".encode("utf-8") + out.getvalue().encode("utf-8")
 
@@ -72,5 +107,14 @@ def data_files(site: Site, base_url: str) -> dict[str, bytes]:
     """Every data file by its output path."""
     articles = [article_record(page, base_url) for page in site.pages]
     events = [event_record(event, base_url) for event in site.timeline if not event.is_article]
-    return dict(zip(DATA_FILES, (as_json(articles), articles_csv(articles), as_json(events),
-                                 as_json(entity_records(site, base_url)))))
+    return dict(
+        zip(
+            DATA_FILES,
+            (
+                as_json(articles),
+                articles_csv(articles),
+                as_json(events),
+                as_json(entity_records(site, base_url)),
+            ),
+        )
+    )

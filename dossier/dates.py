@@ -1,4 +1,5 @@
 """Dates: partial ISO dates, weekday evidence in Arabic text, and Arabic/Hijri display."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,15 @@ from babel.dates import format_date
 from . import arabic
 
 # Python's weekday numbers (Monday = 0) by the normalized Arabic day name.
-WEEKDAYS = {"الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+WEEKDAYS = {
+    "الاثنين": 0,
+    "الثلاثاء": 1,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعه": 4,
+    "السبت": 5,
+    "الاحد": 6,
+}
 WEEKDAY_NAMES = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 PRECISIONS = ("day", "month", "year")
@@ -27,7 +36,11 @@ class PartialDate:
 
     @property
     def iso(self) -> str:
-        return {"day": self.start.isoformat(), "month": self.start.isoformat()[:7], "year": self.start.isoformat()[:4]}[self.precision]
+        return {
+            "day": self.start.isoformat(),
+            "month": self.start.isoformat()[:7],
+            "year": self.start.isoformat()[:4],
+        }[self.precision]
 
 
 def parse_partial_date(value: object) -> PartialDate:
@@ -64,8 +77,10 @@ class WeekdayEvidence:
 
 
 # Whole words only: «الأحداث» (events) holds «الأحد» (Sunday), and a date must never come from it.
-WEEKDAY_WORD = re.compile(r"(?<!\w)(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
-                          r"(?!\w)(?:\s+(الماضي|المقبل|القادم|الفائت|السابق))?")
+WEEKDAY_WORD = re.compile(
+    r"(?<!\w)(?:(اليوم|امس|غدا)\s+)?(?:[وف])?(الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)"
+    r"(?!\w)(?:\s+(الماضي|المقبل|القادم|الفائت|السابق))?"
+)
 
 
 def find_weekday(lines: list[tuple[int, str]]) -> WeekdayEvidence | None:
@@ -84,8 +99,13 @@ def find_weekday(lines: list[tuple[int, str]]) -> WeekdayEvidence | None:
 
 _RELATIVE = {"اليوم": "اليوم", "امس": "أمس", "غدا": "غدًا"}
 _SHIFT = {"امس": 1, "غدا": -1}
-_QUALIFIERS = {"الماضي": "الماضي", "المقبل": "المقبل", "القادم": "القادم", "الفائت": "الفائت",
-               "السابق": "السابق"}
+_QUALIFIERS = {
+    "الماضي": "الماضي",
+    "المقبل": "المقبل",
+    "القادم": "القادم",
+    "الفائت": "الفائت",
+    "السابق": "السابق",
+}
 
 
 def resolve_weekday(weekday: str, around: dt.date) -> dt.date:

@@ -1,4 +1,5 @@
 """The one error type: a problem with an input file, named by path and line."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,9 @@ class ContentError(Exception):
 
     def __init__(self, src_path: str, line: int | None, message: str):
         super().__init__(src_path, line, message)
-        self.src_path = CONTROLS.sub(lambda m: repr(m.group())[1:-1], str(src_path))  # a newline in a file name stays one line
+        self.src_path = CONTROLS.sub(
+            lambda m: repr(m.group())[1:-1], str(src_path)
+        )  # a newline in a file name stays one line
         self.line = line
         self.message = " ".join(str(message).split())  # always one line
 

@@ -1,4 +1,5 @@
 """The gazetteer: known entities, their spelling variants, and finding them in text."""
+
 from __future__ import annotations
 
 import difflib
@@ -58,9 +59,12 @@ class Gazetteer:
         stems: set[str] | None = None
         covered_until = 0
         for position, word in enumerate(words):
-            matches = [name for prefix, rest in arabic.word_parses(word) for name in index.get(rest, ())
-                       if first_word_matches(name, prefix, rest)
-                       and _rest_matches(words, position, name)]
+            matches = [
+                name
+                for prefix, rest in arabic.word_parses(word)
+                for name in index.get(rest, ())
+                if first_word_matches(name, prefix, rest) and _rest_matches(words, position, name)
+            ]
             matches = [m for m in matches if not _inside_unless(words, position, m.entity)]
             if stems is None and any(m.entity.context for m in matches):
                 stems = {rest for w in set(words) for _, rest in arabic.word_parses(w)}
@@ -96,7 +100,9 @@ class Gazetteer:
                 spellings.setdefault(entity_kind, {})[spelling] = entity.name
             object.__setattr__(self, "_kind_spellings", spellings)
         folded = arabic.normalize(name)
-        memo = self.__dict__.setdefault("_nearest", {})  # a name left out of the gazetteer recurs on many pages
+        memo = self.__dict__.setdefault(
+            "_nearest", {}
+        )  # a name left out of the gazetteer recurs on many pages
         if (kind, folded) not in memo:
             # Only spellings that start as the name does, past the article: the reference gazetteer's
             # 6,000 place spellings cost 20 ms a name otherwise (a typo is rarely in the first letter).
@@ -106,15 +112,22 @@ class Gazetteer:
             memo[(kind, folded)] = spellings[kind][close[0]] if close else None
         return memo[(kind, folded)]
 
-    def _by_spelling(self, folded: dict[int, list[str]] | None = None) -> dict[tuple[str, str], Entity]:
+    def _by_spelling(
+        self, folded: dict[int, list[str]] | None = None
+    ) -> dict[tuple[str, str], Entity]:
         """Each entity by its folded spellings (``folded``: those already known, by id of entity)."""
         names = self.__dict__.get("_spellings")
         if names is None:
             folded = folded or {}
-            keys = {id(e): folded.get(id(e)) or [arabic.normalize(s) for s in e.spellings] for e in self.entities}
+            keys = {
+                id(e): folded.get(id(e)) or [arabic.normalize(s) for s in e.spellings]
+                for e in self.entities
+            }
             entities = tuple(reversed(self.entities))  # the first entry with a spelling wins,
             names = {(e.kind, key): e for e in entities for key in keys[id(e)]}
-            names.update({(e.kind, keys[id(e)][0]): e for e in entities})  # and a name over a variant
+            names.update(
+                {(e.kind, keys[id(e)][0]): e for e in entities}
+            )  # and a name over a variant
             object.__setattr__(self, "_spellings", names)
         return names
 
@@ -161,7 +174,7 @@ def first_word_matches(name: _Name, prefix: str, rest: str) -> bool:
 def _rest_matches(words: list[str], position: int, name: _Name) -> bool:
     """The words after the first must follow as written."""
     end = position + len(name.words)
-    return end <= len(words) and tuple(words[position + 1:end]) == name.words[1:]
+    return end <= len(words) and tuple(words[position + 1 : end]) == name.words[1:]
 
 
 def _inside_unless(words: list[str], position: int, entity: Entity) -> bool:
@@ -169,10 +182,11 @@ def _inside_unless(words: list[str], position: int, entity: Entity) -> bool:
     for phrase in entity.unless:
         phrase_words = arabic.words(phrase)
         for start in range(max(0, position - len(phrase_words) + 1), position + 1):
-            window = words[start:start + len(phrase_words)]
+            window = words[start : start + len(phrase_words)]
             if len(window) == len(phrase_words) and all(
-                    any(rest == part for _, rest in arabic.word_parses(word))
-                    for word, part in zip(window, phrase_words)):
+                any(rest == part for _, rest in arabic.word_parses(word))
+                for word, part in zip(window, phrase_words)
+            ):
                 return True
     return False
 
@@ -207,34 +221,53 @@ def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
             return Gazetteer(())
         _refuse_aliases(root, src_path)
         if not isinstance(root, yaml.MappingNode):
-            raise ContentError(src_path, _line(root), f"expected a mapping of {', '.join(KINDS)} to lists of entities")
+            raise ContentError(
+                src_path,
+                _line(root),
+                f"expected a mapping of {', '.join(KINDS)} to lists of entities",
+            )
         entities = []
         for key_node, items_node in root.value:
             kind = loader.construct_object(key_node, deep=True)
             if kind == "reference":
                 switch = loader.construct_object(items_node, deep=True)
                 if not isinstance(switch, bool):
-                    raise ContentError(src_path, _line(key_node),
-                                       "'reference' must be true or false")
+                    raise ContentError(
+                        src_path, _line(key_node), "'reference' must be true or false"
+                    )
                 reference = switch
                 continue
             if kind not in KINDS:
-                raise ContentError(src_path, _line(key_node), f"unknown kind {SHORT.repr(kind)}; use one of {', '.join(KINDS)}")
+                raise ContentError(
+                    src_path,
+                    _line(key_node),
+                    f"unknown kind {SHORT.repr(kind)}; use one of {', '.join(KINDS)}",
+                )
             items = loader.construct_object(items_node, deep=True)
             if items is None:
                 continue
             if not isinstance(items, list):
-                raise ContentError(src_path, _line(key_node), f"'{kind}' must be a list of entities, got {SHORT.repr(items)}")
+                raise ContentError(
+                    src_path,
+                    _line(key_node),
+                    f"'{kind}' must be a list of entities, got {SHORT.repr(items)}",
+                )
             for item, item_node in zip(items, items_node.value):
                 entities.append(_entity(kind, item, src_path, _line(item_node)))
         return Gazetteer(tuple(entities), reference)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise ContentError(src_path, mark.line + 1 if mark else None, error.problem or str(error)) from None
+        raise ContentError(
+            src_path, mark.line + 1 if mark else None, error.problem or str(error)
+        ) from None
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as error:
-        raise ContentError(src_path, None, f"cannot read the gazetteer: {' '.join(str(error).split())[:200]}") from None
+        raise ContentError(
+            src_path, None, f"cannot read the gazetteer: {' '.join(str(error).split())[:200]}"
+        ) from None
     except OSError as error:
-        raise ContentError(src_path, None, f"cannot read the gazetteer: {error.strerror or error}") from None
+        raise ContentError(
+            src_path, None, f"cannot read the gazetteer: {error.strerror or error}"
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -250,7 +283,11 @@ def _refuse_aliases(root: yaml.Node, src_path: str) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise ContentError(src_path, _line(node), "aliases (*name) are not allowed in the gazetteer; write the entries out")
+            raise ContentError(
+                src_path,
+                _line(node),
+                "aliases (*name) are not allowed in the gazetteer; write the entries out",
+            )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in node.value for n in pair)
@@ -262,7 +299,9 @@ def _entity(kind: str, item: object, src_path: str, line: int) -> Entity:
     if isinstance(item, str):
         return Entity(kind, item)
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-        raise ContentError(src_path, line, f"each {kind} entry needs a 'name', got {SHORT.repr(item)}")
+        raise ContentError(
+            src_path, line, f"each {kind} entry needs a 'name', got {SHORT.repr(item)}"
+        )
     name = item["name"]
     lists = {}
     for key in ("variants", "unless", "context"):
@@ -275,15 +314,30 @@ def _entity(kind: str, item: object, src_path: str, line: int) -> Entity:
             raise ContentError(src_path, line, f"'{key}' of {name[:40]} must be true or false")
     coordinates = item.get("coordinates")
     if coordinates is not None:
-        if not (isinstance(coordinates, list) and len(coordinates) == 2
-                and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates)
-                and -90 <= coordinates[0] <= 90 and -180 <= coordinates[1] <= 180):
-            raise ContentError(src_path, line, f"'coordinates' of {name[:40]} must be [latitude, longitude]")
+        if not (
+            isinstance(coordinates, list)
+            and len(coordinates) == 2
+            and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates)
+            and -90 <= coordinates[0] <= 90
+            and -180 <= coordinates[1] <= 180
+        ):
+            raise ContentError(
+                src_path, line, f"'coordinates' of {name[:40]} must be [latitude, longitude]"
+            )
         coordinates = (float(coordinates[0]), float(coordinates[1]))
     latin = item.get("latin")
-    return Entity(kind, name, lists["variants"], str(latin) if latin else None, coordinates,
-                  item.get("exact", False), lists["unless"], lists["context"],
-                  item.get("disabled", False), item.get("review", False))
+    return Entity(
+        kind,
+        name,
+        lists["variants"],
+        str(latin) if latin else None,
+        coordinates,
+        item.get("exact", False),
+        lists["unless"],
+        lists["context"],
+        item.get("disabled", False),
+        item.get("review", False),
+    )
 
 
 def gazetteer_for(content_dir: Path, src_path: str | None = None) -> Gazetteer:
@@ -313,11 +367,15 @@ def with_reference(own: Gazetteer, entries: tuple[dict, ...]) -> Gazetteer:
         keys = [(entity.kind, arabic.normalize(s)) for s in entity.spellings]
         numbers = sorted({n for key in keys for n in by_spelling.get(key, ())})
         taken.update(numbers)
-        merged.append(entity if entity.disabled else _absorb(entity, [reference[n] for n in numbers]))
+        merged.append(
+            entity if entity.disabled else _absorb(entity, [reference[n] for n in numbers])
+        )
     merged.extend(e for n, e in enumerate(reference) if n not in taken)
     gazetteer = Gazetteer(tuple(merged), own.reference)
     # Index the spellings now, in the process that loaded the gazetteer: forked workers share it.
-    gazetteer._by_spelling({id(reference[n]): entries[n]["keys"] for n in range(len(entries)) if n not in taken})
+    gazetteer._by_spelling(
+        {id(reference[n]): entries[n]["keys"] for n in range(len(entries)) if n not in taken}
+    )
     return gazetteer
 
 
@@ -335,5 +393,12 @@ def _absorb(entity: Entity, others: list[Entity]) -> Entity:
 
 def _reference_entity(entry: dict) -> Entity:
     coordinates = tuple(entry["coordinates"]) if entry["coordinates"] else None
-    return Entity(entry["kind"], entry["name"], tuple(entry["variants"]), entry["latin"],
-                  coordinates, context=tuple(entry["context"]), unless=tuple(entry["unless"]))
+    return Entity(
+        entry["kind"],
+        entry["name"],
+        tuple(entry["variants"]),
+        entry["latin"],
+        coordinates,
+        context=tuple(entry["context"]),
+        unless=tuple(entry["unless"]),
+    )

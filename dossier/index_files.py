@@ -7,6 +7,7 @@ sorted and the files renamed after their new contents. The files are gzip-compre
 "pagefind_dcd" signature; this module reads only the few CBOR types Pagefind writes, and a file it
 cannot read back byte for byte is left as Pagefind wrote it.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -42,7 +43,9 @@ def make_reproducible(index_dir: Path) -> None:
         for path in sorted(index_dir.glob("pagefind.*.pf_meta")):
             language = _language(META_NAME.match(path.name))
             data = SIGNATURE + encode(_sorted_meta(read_file(path.read_bytes()), renamed))
-            metas[path.name[len("pagefind."):-len(".pf_meta")]] = new = f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+            metas[path.name[len("pagefind.") : -len(".pf_meta")]] = new = (
+                f"{language}_{hashlib.sha256(data).hexdigest()[:10]}"
+            )
             plan.append((path, path.with_name(f"pagefind.{new}.pf_meta"), data))
         for language in entry["languages"].values():
             language["hash"] = metas[language["hash"]]
@@ -51,8 +54,9 @@ def make_reproducible(index_dir: Path) -> None:
     for old, new, data in plan:
         old.unlink()
         new.write_bytes(gzip.compress(data, mtime=0))
-    (index_dir / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                                        encoding="utf-8")
+    (index_dir / ENTRY_FILE).write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 def _language(match: re.Match | None) -> str:
@@ -66,7 +70,7 @@ def read_file(compressed: bytes):
     if not data.startswith(SIGNATURE):
         raise Unreadable("no signature")
     value, end = decode(data, len(SIGNATURE))
-    if end != len(data) or encode(value) != data[len(SIGNATURE):]:
+    if end != len(data) or encode(value) != data[len(SIGNATURE) :]:
         raise Unreadable("not read back to the same bytes")
     return value
 
@@ -87,10 +91,16 @@ def _sorted_meta(value, renamed: dict[str, str]):
 
 
 def _is_filter_ref(item, renamed: dict[str, str]) -> bool:
-    return isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and item[1] in renamed
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and item[1] in renamed
+    )
 
 
 # --- The CBOR Pagefind writes: unsigned and negative integers, byte and text strings, arrays --------
+
 
 def decode(data: bytes, at: int):
     """Read one item at ``at``; return it and where the next one starts."""
@@ -100,7 +110,7 @@ def decode(data: bytes, at: int):
     if major == 1:
         return -1 - argument, at
     if major in (2, 3):
-        raw = data[at:at + argument]
+        raw = data[at : at + argument]
         if len(raw) != argument:
             raise Unreadable("cut short")
         return (raw if major == 2 else raw.decode("utf-8")), at + argument
@@ -121,7 +131,7 @@ def _head(data: bytes, at: int) -> tuple[int, int, int]:
     if info > 27:
         raise Unreadable("indefinite length")
     size = 1 << (info - 24)
-    return major, int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+    return major, int.from_bytes(data[at + 1 : at + 1 + size], "big"), at + 1 + size
 
 
 def encode(value) -> bytes:

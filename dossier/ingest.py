@@ -1,4 +1,5 @@
 """Seed documents -> curated Markdown pages under content/. Never overwrites a curator's page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +18,17 @@ from . import arabic
 from .dates import find_weekday, resolve_weekday
 from .dedupe import NearIndex, first_differing_line, sketch
 from .errors import ContentError
+from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
 from .load import parse_front_matter, split_front_matter
-from .gazetteer import KINDS, GAZETTEER_PATH, Gazetteer, gazetteer_for
-from .split import (AGENCY, BYLINE_START, NUMERIC_DATE_OR_TIME, PLACE_AND_AGENCY, SeedArticle, is_kicker,
-                    split_articles)
+from .split import (
+    AGENCY,
+    BYLINE_START,
+    NUMERIC_DATE_OR_TIME,
+    PLACE_AND_AGENCY,
+    SeedArticle,
+    is_kicker,
+    split_articles,
+)
 from .textdates import date_article, find_dates, seed_date_in_name, seed_date_line
 from .textio import atomic_write, decode_text
 
@@ -64,7 +72,9 @@ def summarize(text: str) -> str:
 
 # str.translate, not re.sub: a line of a million marks would otherwise cost a list of a million pieces.
 MARKDOWN_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
-HAS_INLINE = re.compile(r"[\\`*_\[\]<]")  # most lines have none: a quick scan spares them the slow translate
+HAS_INLINE = re.compile(
+    r"[\\`*_\[\]<]"
+)  # most lines have none: a quick scan spares them the slow translate
 MARKDOWN_LINE_START = re.compile(r"^([#>+\-])")
 # '=' (a setext underline) and '|' (a table row) have no backslash escape in Markdown: write them as entities.
 MARKDOWN_LINE_START_ENTITY = {"=": "&#61;", "|": "&#124;"}
@@ -90,8 +100,14 @@ def escape_markdown(line: str) -> str:
     return MARKDOWN_ORDERED.sub(r"\1\\\2", line)
 
 
-def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer: Gazetteer,
-              around: dt.date | None, seed_date: tuple[dt.date, str] | None = None) -> dict:
+def page_meta(
+    article: SeedArticle,
+    seed_name: str,
+    seed_sha256: str,
+    gazetteer: Gazetteer,
+    around: dt.date | None,
+    seed_date: tuple[dt.date, str] | None = None,
+) -> dict:
     """Build an article's front matter: what the seed says, and the evidence for what it implies."""
     fingerprint = article.fingerprint
     text = "\n".join([article.title, *(t for _, t in article.lines)])
@@ -113,14 +129,20 @@ def page_meta(article: SeedArticle, seed_name: str, seed_sha256: str, gazetteer:
         meta[kind] = entities[kind]
     # What detection gave, for --retag (copies: a list the YAML holds twice would be written as an alias).
     meta["detected"] = {kind: list(entities[kind]) for kind in KINDS if entities[kind]}
-    meta["provenance"] = {"seed": seed_name, "sha256": seed_sha256,
-                          "lines": [article.first_line, article.last_line], "fingerprint": fingerprint,
-                          "sketch": article_sketch(article)}
+    meta["provenance"] = {
+        "seed": seed_name,
+        "sha256": seed_sha256,
+        "lines": [article.first_line, article.last_line],
+        "fingerprint": fingerprint,
+        "sketch": article_sketch(article),
+    }
     return meta
 
 
 def article_sketch(article: SeedArticle) -> str:
-    return sketch([article.title, *(t for _, t in article.dateline), *(t for _, t in article.lines)])
+    return sketch(
+        [article.title, *(t for _, t in article.dateline), *(t for _, t in article.lines)]
+    )
 
 
 def around_headline(lines: tuple[tuple[int, str], ...]) -> dict[str, str]:
@@ -136,14 +158,19 @@ def line_kind(text: str) -> str:
     if is_kicker(text):
         return "kicker"
     folded = arabic.normalize(text)
-    if BYLINE_START.match(text) or not (NUMERIC_DATE_OR_TIME.search(text) or AGENCY.search(folded)
-                                        or PLACE_AND_AGENCY.match(text) or find_dates(0, text)):
+    if BYLINE_START.match(text) or not (
+        NUMERIC_DATE_OR_TIME.search(text)
+        or AGENCY.search(folded)
+        or PLACE_AND_AGENCY.match(text)
+        or find_dates(0, text)
+    ):
         return "byline"
     return "dateline"
 
 
-def date_meta(article: SeedArticle, around: dt.date | None,
-              seed_date: tuple[dt.date, str] | None) -> dict:
+def date_meta(
+    article: SeedArticle, around: dt.date | None, seed_date: tuple[dt.date, str] | None
+) -> dict:
     """The article's date and its evidence: from the text when it says so, else a weekday near --around."""
     found = date_article(list(article.dateline), list(article.paragraphs[0]), seed_date)
     if found.date:
@@ -158,8 +185,9 @@ def date_meta(article: SeedArticle, around: dt.date | None,
     evidence: dict = {"weekday": weekday.weekday, "quote": weekday.quote, "line": weekday.line}
     if not around or weekday.qualifier:
         return {"date_evidence": evidence}
-    evidence.update(inferred=True,
-                    method=f"the {weekday.weekday} nearest to {around.isoformat()} (--around)")
+    evidence.update(
+        inferred=True, method=f"the {weekday.weekday} nearest to {around.isoformat()} (--around)"
+    )
     date = resolve_weekday(weekday.weekday, around) + dt.timedelta(days=weekday.shift)
     return {"date": date, "date_evidence": evidence}
 
@@ -183,7 +211,9 @@ def detect_language(text: str) -> tuple[str, str]:
 def render_page(meta: dict, article: SeedArticle) -> str:
     """Write a page: YAML front matter, then the article's paragraphs as escaped Markdown."""
     front = yaml.dump(meta, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
-    body = "\n\n".join("\n".join(escape_markdown(t) for _, t in paragraph) for paragraph in article.paragraphs)
+    body = "\n\n".join(
+        "\n".join(escape_markdown(t) for _, t in paragraph) for paragraph in article.paragraphs
+    )
     return f"---\n{front}---\n\n{body}\n"
 
 
@@ -239,8 +269,15 @@ class _Progress:
         now = time.monotonic()
         if now - self.last >= PROGRESS_SECONDS:
             self.last = now
-            log.info("ingest: seed %d of %d (%s): article %d of %d; %d new page(s) so far", number, self.seeds,
-                     shown_path(Path(seed_path.name)), self.articles, self.of_articles, len(report.written))
+            log.info(
+                "ingest: seed %d of %d (%s): article %d of %d; %d new page(s) so far",
+                number,
+                self.seeds,
+                shown_path(Path(seed_path.name)),
+                self.articles,
+                self.of_articles,
+                len(report.written),
+            )
 
 
 def shown_path(path: Path) -> str:
@@ -249,7 +286,11 @@ def shown_path(path: Path) -> str:
     A name that is not UTF-8 (cp1256 names from a Windows zip) shows its odd bytes as \\xNN escapes.
     """
     text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if UNPRINTABLE.search(text) else text
+    return (
+        UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+        if UNPRINTABLE.search(text)
+        else text
+    )
 
 
 def shown_name(name: str) -> str:
@@ -286,10 +327,14 @@ class _Run:
     progress: _Progress
     force: bool
     around: dt.date | None
-    done: set[str] = field(default_factory=set)  # articles handled in this run: a second copy never rewrites the first
+    done: set[str] = field(
+        default_factory=set
+    )  # articles handled in this run: a second copy never rewrites the first
 
 
-def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, around: dt.date | None = None) -> IngestReport:
+def ingest_seeds(
+    seed_dir: Path, content_dir: Path, *, force: bool = False, around: dt.date | None = None
+) -> IngestReport:
     """Turn every seed into pages; skip articles already in the dossier unless ``force``."""
     report = IngestReport()
     if content_dir.is_dir() and remove_stale_temporaries(content_dir):
@@ -312,15 +357,45 @@ def ingest_seeds(seed_dir: Path, content_dir: Path, *, force: bool = False, arou
         except ContentError as error:
             report.errors.append(error)
         except OSError as error:
-            report.errors.append(ContentError(shown_path(seed_path), None, f"cannot read or write: {error.strerror or error}"))
+            report.errors.append(
+                ContentError(
+                    shown_path(seed_path), None, f"cannot read or write: {error.strerror or error}"
+                )
+            )
         run.progress.tick(number, seed_path, report)
     return report
 
 
 # Files that are never a seed's text, whatever they hold: refused by name, the rest goes on.
-NOT_SEEDS = {".json", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx",
-             ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".zip", ".gz", ".tar", ".7z", ".rar",
-             ".mp3", ".mp4", ".wav", ".epub", ".exe"}
+NOT_SEEDS = {
+    ".json",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+    ".rtf",
+    ".xls",
+    ".xlsx",
+    ".ods",
+    ".ppt",
+    ".pptx",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".svg",
+    ".zip",
+    ".gz",
+    ".tar",
+    ".7z",
+    ".rar",
+    ".mp3",
+    ".mp4",
+    ".wav",
+    ".epub",
+    ".exe",
+}
 
 
 def find_seeds(seed_dir: Path, report: IngestReport) -> list[Path]:
@@ -334,12 +409,22 @@ def find_seeds(seed_dir: Path, report: IngestReport) -> list[Path]:
             if name.startswith("."):
                 continue
             if not path.resolve().is_relative_to(root):
-                report.errors.append(ContentError(shown_path(path), None,
-                                                  "a link to a file outside the seeds folder; skipped"))
+                report.errors.append(
+                    ContentError(
+                        shown_path(path), None, "a link to a file outside the seeds folder; skipped"
+                    )
+                )
             elif path.suffix.lower() in NOT_SEEDS:
-                report.errors.append(ContentError(shown_path(path), None, (
-                    f"a {path.suffix.lower()[1:].upper()} file is not a seed; skipped "
-                    "(paste the articles' text into a .txt file)")))
+                report.errors.append(
+                    ContentError(
+                        shown_path(path),
+                        None,
+                        (
+                            f"a {path.suffix.lower()[1:].upper()} file is not a seed; skipped "
+                            "(paste the articles' text into a .txt file)"
+                        ),
+                    )
+                )
             elif path.is_file():
                 found.append(path)
     return sorted(found, key=lambda p: p.relative_to(seed_dir).as_posix())
@@ -349,11 +434,20 @@ def _ingest_seed(run: _Run, seed_path: Path, seed_name: str, number: int) -> Non
     src_path = shown_path(seed_path)
     size = seed_path.stat().st_size
     if size > MAX_SEED_BYTES:
-        raise ContentError(src_path, None, f"the file is {size / 2**20:.0f} MB, more than the {MAX_SEED_BYTES // 2**20} MB "
-                                           "a seed may hold; split it into smaller files")
+        raise ContentError(
+            src_path,
+            None,
+            f"the file is {size / 2**20:.0f} MB, more than the {MAX_SEED_BYTES // 2**20} MB "
+            "a seed may hold; split it into smaller files",
+        )
     if size >= BIG_SEED_BYTES:
-        log.info("ingest: seed %d of %d (%s): %.1f MB, reading it", number, run.progress.seeds, shown_name(seed_name),
-                 size / 2**20)
+        log.info(
+            "ingest: seed %d of %d (%s): %.1f MB, reading it",
+            number,
+            run.progress.seeds,
+            shown_name(seed_name),
+            size / 2**20,
+        )
     data = seed_path.read_bytes()
     text = decode_text(data, src_path)
     if looks_like_json(text):
@@ -364,7 +458,9 @@ def _ingest_seed(run: _Run, seed_path: Path, seed_name: str, number: int) -> Non
     articles = split_articles(text)
     del text
     if not articles:
-        raise ContentError(src_path, 1, "no article here: an article is a headline with a paragraph under it")
+        raise ContentError(
+            src_path, 1, "no article here: an article is a headline with a paragraph under it"
+        )
     run.progress.articles, run.progress.of_articles = 0, len(articles)
     for article in articles:
         run.progress.articles += 1
@@ -372,8 +468,14 @@ def _ingest_seed(run: _Run, seed_path: Path, seed_name: str, number: int) -> Non
         _ingest_article(run, article, src_path, shown_name(seed_name), seed_sha256, seed_date)
 
 
-def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: str, seed_sha256: str,
-                    seed_date: tuple[dt.date, str] | None) -> None:
+def _ingest_article(
+    run: _Run,
+    article: SeedArticle,
+    src_path: str,
+    seed_name: str,
+    seed_sha256: str,
+    seed_date: tuple[dt.date, str] | None,
+) -> None:
     fingerprint = article.fingerprint
     if fingerprint in run.done or (fingerprint in run.known and not run.force):
         run.report.skipped += 1
@@ -391,10 +493,17 @@ def _ingest_article(run: _Run, article: SeedArticle, src_path: str, seed_name: s
         meta = keep_curation(meta, previous, page_path)
     page = render_page(meta, article).encode("utf-8")
     if len(page) > MAX_PAGE_BYTES:
-        run.report.errors.append(ContentError(src_path, article.first_line, (
-            f"the article on lines {article.first_line}-{article.last_line} would make a page of "
-            f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
-            "split it in the seed (a headline, a blank line, then its paragraphs)")))
+        run.report.errors.append(
+            ContentError(
+                src_path,
+                article.first_line,
+                (
+                    f"the article on lines {article.first_line}-{article.last_line} would make a page of "
+                    f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
+                    "split it in the seed (a headline, a blank line, then its paragraphs)"
+                ),
+            )
+        )
         return
     if previous is not None:
         if previous == page:
@@ -436,15 +545,21 @@ def _say_changed_copy(article: SeedArticle, src_path: str, page_path: Path) -> N
         page_text = page_path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         page_text = ""
-    line = first_differing_line([*article.dateline, *article.lines], page_text) or article.first_line
-    log.info("%s:%d: a changed copy of the article in %s (this line differs); the page is kept as it is",
-             src_path, line, shown_path(page_path))
+    line = (
+        first_differing_line([*article.dateline, *article.lines], page_text) or article.first_line
+    )
+    log.info(
+        "%s:%d: a changed copy of the article in %s (this line differs); the page is kept as it is",
+        src_path,
+        line,
+        shown_path(page_path),
+    )
 
 
 def looks_like_json(text: str) -> bool:
     """Say whether a file's text is JSON data (an export, a config) rather than articles."""
     stripped = text.strip()
-    if not stripped[:1] in "{[" or stripped[-1:] not in "}]":
+    if stripped[:1] not in "{[" or stripped[-1:] not in "}]":
         return False
     try:
         json.loads(stripped)
@@ -470,4 +585,8 @@ def _backup(content_dir: Path, page_path: Path, data: bytes) -> Path:
         backup = content_dir / BACKUP_DIR / f"{page_path.stem}.{stamp}.{attempt}.md"
         if atomic_write(backup, data, overwrite=False):
             return backup
-    raise ContentError(str(page_path), None, f"cannot keep a backup in {content_dir / BACKUP_DIR}; the page was not replaced")
+    raise ContentError(
+        str(page_path),
+        None,
+        f"cannot keep a backup in {content_dir / BACKUP_DIR}; the page was not replaced",
+    )

@@ -1,4 +1,5 @@
 """content/*.md -> Page: split front matter, check it against the schema, convert Markdown once."""
+
 from __future__ import annotations
 
 import html
@@ -16,12 +17,12 @@ import markdown
 import yaml
 from markdown.treeprocessors import Treeprocessor
 
+from .arabic import term_slug
 from .dates import PRECISIONS, PartialDate, parse_partial_date
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
-from .arabic import term_slug
-from .safe_text import fit_text
 from .pages import Event, Page, Settings, usable_slug
+from .safe_text import fit_text
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +31,26 @@ SETTINGS_FILE = "dossier.yaml"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 STATUSES = ("new", "reviewed", "draft")
 DIRECTIONS = ("rtl", "ltr", "auto")
-KNOWN_KEYS = {"title", "slug", "date", "lang", "dir", "status", "draft", "summary", "media", "provenance",
-              "date_evidence", "events", "updated", "detected", "byline", "dateline", "kicker", *KINDS}
+KNOWN_KEYS = {
+    "title",
+    "slug",
+    "date",
+    "lang",
+    "dir",
+    "status",
+    "draft",
+    "summary",
+    "media",
+    "provenance",
+    "date_evidence",
+    "events",
+    "updated",
+    "detected",
+    "byline",
+    "dateline",
+    "kicker",
+    *KINDS,
+}
 EVENT_KEYS = ("date", "precision", "end", "text", "places", "people", "article")
 NEAR_MISS = 2  # a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -65,15 +84,20 @@ def _check_nodes(node: yaml.Node, loader: yaml.BaseLoader) -> None:
     while stack:
         current = stack.pop()
         if id(current) in seen:
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", current.start_mark)
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed here", current.start_mark
+            )
         seen.add(id(current))
         if isinstance(current, yaml.ScalarNode) and current.tag in CHECKED_TAGS:
             try:
                 loader.yaml_constructors[current.tag](loader, current)
             except (ValueError, TypeError, KeyError, IndexError, OverflowError):
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"{current.value!r:.40} is not a valid {current.tag.rsplit(':', 1)[-1]}",
-                    current.start_mark) from None
+                    None,
+                    None,
+                    f"{current.value!r:.40} is not a valid {current.tag.rsplit(':', 1)[-1]}",
+                    current.start_mark,
+                ) from None
         if isinstance(current, yaml.MappingNode):
             stack.extend(n for pair in current.value for n in pair)
         elif isinstance(current, yaml.SequenceNode):
@@ -119,9 +143,19 @@ def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
     A paragraph past these bounds is shown as written, escaped, without Markdown.
     """
     blocks = text.split("\n\n")
-    costs = [((_bracket_scan(block) * BRACKET_COST + len(INLINE_CHARS.findall(block))
-               + len(UNDERLINE_OR_RULE.findall(block)) + _quote_depth(block)) * len(block), n)
-             for n, block in enumerate(blocks)]
+    costs = [
+        (
+            (
+                _bracket_scan(block) * BRACKET_COST
+                + len(INLINE_CHARS.findall(block))
+                + len(UNDERLINE_OR_RULE.findall(block))
+                + _quote_depth(block)
+            )
+            * len(block),
+            n,
+        )
+        for n, block in enumerate(blocks)
+    ]
     if sum(cost for cost, _ in costs) <= INLINE_WORK_LIMIT:
         return text, {}
     aside: dict[str, str] = {}
@@ -200,11 +234,15 @@ def split_front_matter(text: str, src_path: str) -> tuple[str, str, int]:
     """Return (front matter, body, line number of the body's first line)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise ContentError(src_path, 1, "the page must start with a '---' line opening its front matter")
+        raise ContentError(
+            src_path, 1, "the page must start with a '---' line opening its front matter"
+        )
     for number in range(1, len(lines)):
         if lines[number].strip() in ("---", "..."):
-            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]), number + 2
-    raise ContentError(src_path, 1, "the front matter opened by '---' is never closed by another '---' line")
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1 :]), number + 2
+    raise ContentError(
+        src_path, 1, "the front matter opened by '---' is never closed by another '---' line"
+    )
 
 
 def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, yaml.Node | None]:
@@ -218,32 +256,56 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
         return loader.construct_document(node), node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and (mark.line >= len(text.splitlines()) or "flow" in (error.context or "")):
-            mark = error.context_mark  # the input ran out, or a bracket was left open: point at what was opened
+        if error.context_mark and (
+            mark.line >= len(text.splitlines()) or "flow" in (error.context or "")
+        ):
+            mark = (
+                error.context_mark
+            )  # the input ran out, or a bracket was left open: point at what was opened
         line = mark.line + first_line if mark else first_line
-        hint = " (quote values containing ': ' or ' #')" if "mapping values" in str(error.problem) else ""
+        hint = (
+            " (quote values containing ': ' or ' #')"
+            if "mapping values" in str(error.problem)
+            else ""
+        )
         raise ContentError(src_path, line, f"{error.problem or error.context}{hint}") from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
-        raise ContentError(src_path, first_line, f"not valid YAML: {' '.join(str(error).split())[:200]}") from None
+    except (
+        yaml.YAMLError,
+        RecursionError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        OverflowError,
+    ) as error:
+        raise ContentError(
+            src_path, first_line, f"not valid YAML: {' '.join(str(error).split())[:200]}"
+        ) from None
     finally:
         loader.dispose()
 
 
-def parse_front_matter(front: str, src_path: str, first_line: int = 2) -> tuple[dict, dict[str, int]]:
+def parse_front_matter(
+    front: str, src_path: str, first_line: int = 2
+) -> tuple[dict, dict[str, int]]:
     """Parse front matter; return the values and the file line of each top-level key, and of each event
     and its keys ('events.0', 'events.0.text')."""
     data, node = parse_yaml(front, src_path, first_line)
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ContentError(src_path, first_line, f"expected 'key: value' lines, got {type(data).__name__}")
+        raise ContentError(
+            src_path, first_line, f"expected 'key: value' lines, got {type(data).__name__}"
+        )
     lines = key_lines(node, first_line)
     for key, value in node.value:
         if key.value == "events" and isinstance(value, yaml.SequenceNode):
             for number, item in enumerate(value.value):
                 lines[f"events.{number}"] = item.start_mark.line + first_line
                 if isinstance(item, yaml.MappingNode):
-                    lines.update({f"events.{number}.{k}": n for k, n in key_lines(item, first_line).items()})
+                    lines.update(
+                        {f"events.{number}.{k}": n for k, n in key_lines(item, first_line).items()}
+                    )
     return data, lines
 
 
@@ -276,8 +338,13 @@ def edit_distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
-def unknown_keys(data: dict, known: tuple[str, ...] | set[str], lines: dict[str, int], src_path: str,
-                 prefix: str = "") -> list[ContentError]:
+def unknown_keys(
+    data: dict,
+    known: tuple[str, ...] | set[str],
+    lines: dict[str, int],
+    src_path: str,
+    prefix: str = "",
+) -> list[ContentError]:
     """A near-miss key is an error saying what was meant; any other unknown key is the curator's own (a warning)."""
     errors = []
     for key in data:
@@ -286,7 +353,9 @@ def unknown_keys(data: dict, known: tuple[str, ...] | set[str], lines: dict[str,
         line = lines.get(prefix + str(key))
         meant = near_miss(key, known)
         if meant:
-            errors.append(ContentError(src_path, line, f"unknown key {key!r:.40}: did you mean {meant!r}?"))
+            errors.append(
+                ContentError(src_path, line, f"unknown key {key!r:.40}: did you mean {meant!r}?")
+            )
         else:
             log.warning("%s", ContentError(src_path, line, f"unknown key {key!r:.40} is ignored"))
     return errors
@@ -302,10 +371,18 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
     errors.extend(unknown_keys(meta, KNOWN_KEYS, lines, src_path))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        error("title", "a 'title' is required" if title is None else f"'title' must be text, got {title!r:.40}")
+        error(
+            "title",
+            "a 'title' is required"
+            if title is None
+            else f"'title' must be text, got {title!r:.40}",
+        )
     slug = meta.get("slug")
     if slug is not None and not (isinstance(slug, str) and SLUG.match(slug) and usable_slug(slug)):
-        error("slug", f"'slug' must be lowercase ASCII letters, digits and '-', and not a reserved name, got {slug!r:.40}")
+        error(
+            "slug",
+            f"'slug' must be lowercase ASCII letters, digits and '-', and not a reserved name, got {slug!r:.40}",
+        )
     if meta.get("date") is not None:
         try:
             parse_partial_date(meta["date"])
@@ -323,24 +400,36 @@ def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[Content
             error(key, f"'{key}' must be text, got {meta[key]!r:.40}")
     for key in KINDS:
         value = meta.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)):
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+        ):
             error(key, f"'{key}' must be a list of names, got {value!r:.40}")
         elif value:
             for name in value:
                 if not usable_slug(term_slug(name)):
-                    error(key, f"the name {name!r:.40} cannot make a page address (it needs letters or digits, "
-                               f"and not a reserved name such as CON)")
+                    error(
+                        key,
+                        f"the name {name!r:.40} cannot make a page address (it needs letters or digits, "
+                        f"and not a reserved name such as CON)",
+                    )
     for key in ("provenance", "date_evidence"):
         if meta.get(key) is not None and not isinstance(meta[key], dict):
             error(key, f"'{key}' must be a mapping, got {meta[key]!r:.40}")
     provenance = meta.get("provenance")
     if isinstance(provenance, dict):
         lines_value = provenance.get("lines")
-        if not isinstance(provenance.get("seed", ""), str) or not isinstance(provenance.get("sha256", ""), str):
+        if not isinstance(provenance.get("seed", ""), str) or not isinstance(
+            provenance.get("sha256", ""), str
+        ):
             error("provenance", "'provenance' seed and sha256 must be text")
-        if lines_value is not None and not (isinstance(lines_value, list) and all(
-                isinstance(n, int) and not isinstance(n, bool) for n in lines_value)):
-            error("provenance", f"'provenance' lines must be a list of line numbers, got {lines_value!r:.40}")
+        if lines_value is not None and not (
+            isinstance(lines_value, list)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in lines_value)
+        ):
+            error(
+                "provenance",
+                f"'provenance' lines must be a list of line numbers, got {lines_value!r:.40}",
+            )
     evidence = meta.get("date_evidence")
     if isinstance(evidence, dict) and not isinstance(evidence.get("quote", ""), str):
         error("date_evidence", f"'date_evidence' quote must be text, got {evidence['quote']!r:.40}")
@@ -355,7 +444,9 @@ def parse_event(item: object, src_path: str, lines: dict[str, int], article: str
     ``lines`` holds the file line of the event ('') and of each of its keys."""
     line = lines.get("")
     if not isinstance(item, dict):
-        raise ContentError(src_path, line, f"an event must be a mapping with 'date' and 'text', got {item!r:.40}")
+        raise ContentError(
+            src_path, line, f"an event must be a mapping with 'date' and 'text', got {item!r:.40}"
+        )
     typos = unknown_keys(item, EVENT_KEYS, lines, src_path)
     if typos:
         raise typos[0]
@@ -368,26 +459,52 @@ def parse_event(item: object, src_path: str, lines: dict[str, int], article: str
         raise ContentError(src_path, lines.get("date", line), f"event date: {problem}") from None
     precision = item.get("precision", date.precision)
     if precision not in PRECISIONS:
-        raise ContentError(src_path, lines.get("precision", line), f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}")
+        raise ContentError(
+            src_path,
+            lines.get("precision", line),
+            f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}",
+        )
     date = _coarsen(date, precision)
     if end is not None and end.start < date.start:
-        raise ContentError(src_path, lines.get("end", line), f"the event ends ({end.iso}) before it starts ({date.iso})")
+        raise ContentError(
+            src_path,
+            lines.get("end", line),
+            f"the event ends ({end.iso}) before it starts ({date.iso})",
+        )
     names = {}
     for key in ("places", "people"):
         value = item.get(key) or []
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ContentError(src_path, lines.get(key, line), f"event '{key}' must be a list of names, got {value!r:.40}")
+            raise ContentError(
+                src_path,
+                lines.get(key, line),
+                f"event '{key}' must be a list of names, got {value!r:.40}",
+            )
         for name in value:
             if not usable_slug(term_slug(name)):
-                raise ContentError(src_path, lines.get(key, line), f"event '{key}': the name {name!r:.40} cannot make a page address")
+                raise ContentError(
+                    src_path,
+                    lines.get(key, line),
+                    f"event '{key}': the name {name!r:.40} cannot make a page address",
+                )
         names[key] = tuple(value)
-    return Event(date, item["text"].strip(), src_path, line, end, names["places"], names["people"],
-                 item.get("article") or article)
+    return Event(
+        date,
+        item["text"].strip(),
+        src_path,
+        line,
+        end,
+        names["places"],
+        names["people"],
+        item.get("article") or article,
+    )
 
 
 def event_lines(lines: dict[str, int], prefix: str) -> dict[str, int]:
     """The lines of one event of a page ('' for the event itself), from the page's key lines."""
-    found = {key[len(prefix) + 1:]: line for key, line in lines.items() if key.startswith(prefix + ".")}
+    found = {
+        key[len(prefix) + 1 :]: line for key, line in lines.items() if key.startswith(prefix + ".")
+    }
     return {"": lines[prefix], **found} if prefix in lines else found
 
 
@@ -402,7 +519,9 @@ def _coarsen(date: PartialDate, precision: str) -> PartialDate:
     return PartialDate(start, precision)
 
 
-def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, converter: MarkdownConverter) -> Page:
+def load_page(
+    content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, converter: MarkdownConverter
+) -> Page:
     """Read one page; raise ContentErrors with every problem in it."""
     page_path = Path(page_path)
     src_path = display_path(page_path)
@@ -416,12 +535,16 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         message = f"cannot be read ({error.strerror})"
         raise ContentErrors([ContentError(src_path, None, message)]) from None
     if len(data) > MAX_PAGE_BYTES:
-        raise ContentErrors([ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")])
+        raise ContentErrors(
+            [ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")]
+        )
     try:
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as problem:
         line = data[: problem.start].count(b"\n") + 1
-        raise ContentErrors([ContentError(src_path, line, "the page is not UTF-8 text; save it as UTF-8")]) from None
+        raise ContentErrors(
+            [ContentError(src_path, line, "the page is not UTF-8 text; save it as UTF-8")]
+        ) from None
     try:
         front, body, _ = split_front_matter(text, src_path)
         meta, lines = parse_front_matter(front, src_path)
@@ -436,14 +559,22 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
         except ContentError as error:
             errors.append(error)
     if not errors and not (SLUG.match(slug) and usable_slug(slug)):
-        errors.append(ContentError(src_path, 1, f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)"))
+        errors.append(
+            ContentError(
+                src_path,
+                1,
+                f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)",
+            )
+        )
     if errors:
         raise ContentErrors(errors)
     warn_unknown_names(gazetteer, meta, lines, src_path)
     try:
         html = fit_text(converter.convert(body))  # here, once: templates print it unchecked
     except RecursionError:
-        raise ContentErrors([ContentError(src_path, None, "the Markdown is nested too deeply to convert")]) from None
+        raise ContentErrors(
+            [ContentError(src_path, None, "the Markdown is nested too deeply to convert")]
+        ) from None
     return Page(
         src_path=src_path,
         slug=slug,
@@ -459,14 +590,23 @@ def load_page(content_dir: Path, page_path: Path | str, gazetteer: Gazetteer, co
     )
 
 
-def warn_unknown_names(gazetteer: Gazetteer, meta: dict, lines: dict[str, int], src_path: str) -> None:
+def warn_unknown_names(
+    gazetteer: Gazetteer, meta: dict, lines: dict[str, int], src_path: str
+) -> None:
     """Say which names the gazetteer does not know (each gets a page of its own), with the nearest it knows."""
     for kind in KINDS:
         for name in meta.get(kind) or ():
             if gazetteer.entity(kind, name) is None:
                 nearest = gazetteer.nearest(kind, name)
-                log.warning("%s", ContentError(src_path, lines.get(kind), f"name not in the gazetteer: {name!r:.40}"
-                                               + (f", nearest: {nearest!r:.40}" if nearest else "")))
+                log.warning(
+                    "%s",
+                    ContentError(
+                        src_path,
+                        lines.get(kind),
+                        f"name not in the gazetteer: {name!r:.40}"
+                        + (f", nearest: {nearest!r:.40}" if nearest else ""),
+                    ),
+                )
 
 
 def _canonical_names(gazetteer: Gazetteer, kind: str, names: list[str] | None) -> tuple[str, ...]:
@@ -503,11 +643,23 @@ def page_paths(content_dir: Path) -> list[str]:
     found, unreadable = [], []
     for dirpath, dirnames, filenames in os.walk(content_dir, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
-        found.extend(os.path.join(dirpath, n) for n in filenames if n.endswith(".md") and not n.startswith(("_", ".")))
+        found.extend(
+            os.path.join(dirpath, n)
+            for n in filenames
+            if n.endswith(".md") and not n.startswith(("_", "."))
+        )
     if unreadable:
         why = "its pages would be left out"
-        raise ContentErrors([ContentError(display_path(Path(e.filename)), None,
-                                          f"this folder cannot be read ({e.strerror}): {why}") for e in unreadable])
+        raise ContentErrors(
+            [
+                ContentError(
+                    display_path(Path(e.filename)),
+                    None,
+                    f"this folder cannot be read ({e.strerror}): {why}",
+                )
+                for e in unreadable
+            ]
+        )
     return sorted(found)
 
 
@@ -526,7 +678,9 @@ def load_events(content_dir: Path) -> list[Event]:
     if data is None:
         return []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
-        raise ContentErrors([ContentError(src_path, 1, "expected a list of events ('- date: …' items)")])
+        raise ContentErrors(
+            [ContentError(src_path, 1, "expected a list of events ('- date: …' items)")]
+        )
     events, errors = [], []
     for item, item_node in zip(data, node.value):
         lines = {"": item_node.start_mark.line + 1}
@@ -551,23 +705,54 @@ def load_settings(path: Path) -> Settings:
     except ContentError as error:
         raise ContentErrors([error]) from None
     except UnicodeDecodeError:
-        raise ContentErrors([ContentError(src_path, None, "the settings file is not UTF-8 text; save it as UTF-8")]) from None
+        raise ContentErrors(
+            [ContentError(src_path, None, "the settings file is not UTF-8 text; save it as UTF-8")]
+        ) from None
     known = Settings.__dataclass_fields__
-    errors = [ContentError(src_path, lines.get(k), f"unknown setting {k!r:.40}; " + (
-                  f"did you mean {near_miss(k, known)!r}?" if near_miss(k, known) else f"known: {', '.join(known)}"))
-              for k in data if k not in known]
+    errors = [
+        ContentError(
+            src_path,
+            lines.get(k),
+            f"unknown setting {k!r:.40}; "
+            + (
+                f"did you mean {near_miss(k, known)!r}?"
+                if near_miss(k, known)
+                else f"known: {', '.join(known)}"
+            ),
+        )
+        for k in data
+        if k not in known
+    ]
     defaults = Settings()
     for key, value in data.items():
         expected = type(getattr(defaults, key)) if key in known else None
-        if expected and (not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)):
-            errors.append(ContentError(src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"))
+        if expected and (
+            not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)
+        ):
+            errors.append(
+                ContentError(
+                    src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"
+                )
+            )
     if type(data.get("per_page")) is int and data["per_page"] < 1:
-        errors.append(ContentError(src_path, lines.get("per_page"), f"'per_page' must be 1 or more, got {data['per_page']}"))
+        errors.append(
+            ContentError(
+                src_path,
+                lines.get("per_page"),
+                f"'per_page' must be 1 or more, got {data['per_page']}",
+            )
+        )
     if isinstance(data.get("base_url"), str) and base_url_problem(data["base_url"]):
         line = lines.get("base_url")
         errors.append(ContentError(src_path, line, base_url_problem(data["base_url"])))
     if isinstance(data.get("locale"), str) and not known_locale(data["locale"]):
-        errors.append(ContentError(src_path, lines.get("locale"), f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)"))
+        errors.append(
+            ContentError(
+                src_path,
+                lines.get("locale"),
+                f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)",
+            )
+        )
     if errors:
         raise ContentErrors(errors)
     return Settings(**data)
@@ -583,8 +768,10 @@ def base_url_problem(url: str) -> str | None:
     except ValueError:  # a malformed address ("http://[::1")
         parts, host = None, None
     if not host or parts.scheme not in ("http", "https") or CONTROLS_AND_SPACES.search(url):
-        return (f"'base_url' must be an absolute http(s) address such as "
-                f"https://example.org/dossier/, got {url!r:.60}")
+        return (
+            f"'base_url' must be an absolute http(s) address such as "
+            f"https://example.org/dossier/, got {url!r:.60}"
+        )
     if parts.query or parts.fragment:
         return f"'base_url' must not have a query or fragment, got {url!r:.60}"
     return None

@@ -4,6 +4,7 @@ The lock is an flock(2) on ``.site.lock``: the kernel drops it when its holder e
 exits, so a killed build never leaves a lock that blocks the next one (the file itself stays; what
 it says is read only while someone holds it).
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """The central data: Page, Event, Term, Site, Settings and Output, with URL rules. No I/O."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -119,7 +120,9 @@ class Site:
         """Find the term a page names, whatever the spelling variant it uses."""
         index = self.__dict__.get("_index")
         if index is None:
-            index = {(t.kind, term_key(t.name)): t for kind in KINDS for t in self.terms.get(kind, ())}
+            index = {
+                (t.kind, term_key(t.name)): t for kind in KINDS for t in self.terms.get(kind, ())
+            }
             object.__setattr__(self, "_index", index)
         return index.get((kind, term_key(name)))
 
@@ -134,7 +137,14 @@ def term_key(name: str) -> str:
 
 
 # File names Windows reserves: a site holding them cannot be copied there.
-RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+RESERVED_NAMES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def usable_slug(slug: str) -> bool:

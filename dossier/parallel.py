@@ -4,6 +4,7 @@ Forking means the workers get the loaded pages, the gazetteer and the compiled l
 only the work's bounds go to them and only its results (page objects, bytes) come back. Where
 fork is not available, or the work is too small to be worth a process, it runs here in order.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -28,19 +29,27 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> list[Result]:
+def parallel_map(
+    function: Callable[[Item], Result], items: Sequence[Item], workers: int
+) -> list[Result]:
     """Return [function(item) for item in items], computed by forked workers when that is worth it.
 
     ``function`` must return its problems as values, not raise them: only results travel back.
     """
     global _task
-    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        workers < 2
+        or len(items) < MIN_ITEMS
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return [function(item) for item in items]
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _task = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_default_sigterm) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=_default_sigterm
+        ) as pool:
             parts = pool.map(_run_chunk, bounds, chunksize=1)
     finally:
         _task = None

@@ -1,4 +1,5 @@
 """What a build may read: files inside the project folder, never through a link that leaves it."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,14 @@ def check_links(project_dir: Path, roots: list[Path]) -> None:
     for link in (found for root in roots for found in links_under(root)):
         target = os.path.realpath(link)
         if os.path.commonpath([inside, target]) != inside:
-            errors.append(ContentError(_shown(link), None, f"a link out of the project (to {target}); a build "
-                                                          f"reads only files inside it: copy the file in"))
+            errors.append(
+                ContentError(
+                    _shown(link),
+                    None,
+                    f"a link out of the project (to {target}); a build "
+                    f"reads only files inside it: copy the file in",
+                )
+            )
     if errors:
         raise ContentErrors(errors)
 

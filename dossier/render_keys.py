@@ -5,6 +5,7 @@ Its digest replaces each page by the page's fingerprint (a digest of the parsed 
 the page is read), so a build can tell, without rendering, which files in site/ still hold exactly
 what it would write.
 """
+
 from __future__ import annotations
 
 import dataclasses

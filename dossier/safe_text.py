@@ -1,4 +1,5 @@
 """Text fit for every output: no character XML forbids, and no bidi control left open."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ def fit_for_output(value: object) -> object:
 
 def fit_text(text: str) -> str:
     """Drop the characters XML forbids; close the bidi controls left open."""
-    if text.isprintable() or not UNFIT.search(text):  # nearly always; isprintable is fast, and false
-        return text                                      # for every control, bidi or not a character
+    if text.isprintable() or not UNFIT.search(
+        text
+    ):  # nearly always; isprintable is fast, and false
+        return text  # for every control, bidi or not a character
     text = ILLEGAL.sub("", text)
     return balance_bidi(text) if BIDI.search(text) else text
 

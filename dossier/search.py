@@ -1,11 +1,11 @@
 """The search index: Pagefind indexes the built HTML (Arabic stemming included) into site/pagefind/."""
+
 from __future__ import annotations
 
 import atexit
 import gzip
 import json
 import logging
-import os
 import shutil
 import subprocess
 import sys
@@ -31,7 +31,9 @@ def index_site(site_dir: Path, changed: list[str]) -> list[str]:
     if index_dir.exists() and not any(p.endswith(".html") for p in changed):
         return []
     if index_dir.exists():
-        shutil.rmtree(index_dir)  # unlink, never rewrite: these files may be shared with the old site
+        shutil.rmtree(
+            index_dir
+        )  # unlink, never rewrite: these files may be shared with the old site
     if not has_articles(site_dir):
         return []  # nothing to index yet: the search page says search is unavailable
     return run_pagefind(site_dir, index_dir)
@@ -48,8 +50,11 @@ def drop_index(site_dir: Path, changed: list[str]) -> list[str]:
 
 
 def index_files(index_dir: Path) -> list[str]:
-    return sorted(f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}" for p in index_dir.rglob("*")
-                  if p.is_file())
+    return sorted(
+        f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}"
+        for p in index_dir.rglob("*")
+        if p.is_file()
+    )
 
 
 def has_articles(site_dir: Path) -> bool:
@@ -82,19 +87,38 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
     Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
     change under it) and when this process exits, so no indexer is ever left running.
     """
-    source, pages = write_search_source(site_dir)  # articles with their clitic-free forms, entity pages
-    command = [*PAGEFIND, "--site", str(source), "--output-path", str(index_dir), "--glob", "**/*.html", "--quiet"]
+    source, pages = write_search_source(
+        site_dir
+    )  # articles with their clitic-free forms, entity pages
+    command = [
+        *PAGEFIND,
+        "--site",
+        str(source),
+        "--output-path",
+        str(index_dir),
+        "--glob",
+        "**/*.html",
+        "--quiet",
+    ]
     timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * pages
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except OSError as error:
         shutil.rmtree(source, ignore_errors=True)
-        raise ContentError(SEARCH_DIR, None, f"the search index could not be built: {error}") from None
+        raise ContentError(
+            SEARCH_DIR, None, f"the search index could not be built: {error}"
+        ) from None
     _running[process] = index_dir
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise ContentError(SEARCH_DIR, None, f"the search index was not built within {timeout:.0f} s; Pagefind was stopped") from None
+        raise ContentError(
+            SEARCH_DIR,
+            None,
+            f"the search index was not built within {timeout:.0f} s; Pagefind was stopped",
+        ) from None
     finally:
         if process.poll() is None:
             process.kill()
@@ -103,12 +127,20 @@ def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
         shutil.rmtree(source, ignore_errors=True)
     if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
         detail = " ".join((stderr or stdout).split())[-300:]
-        raise ContentError(SEARCH_DIR, None, f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}")
+        raise ContentError(
+            SEARCH_DIR,
+            None,
+            f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}",
+        )
     make_reproducible(index_dir)
     problem = index_problem(index_dir, pages)
     if problem:
-        raise ContentError(SEARCH_DIR, None, f"the search index was written incomplete ({problem}); "
-                                             "is the disk full? The published index was kept")
+        raise ContentError(
+            SEARCH_DIR,
+            None,
+            f"the search index was written incomplete ({problem}); "
+            "is the disk full? The published index was kept",
+        )
     return index_files(index_dir)
 
 

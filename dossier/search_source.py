@@ -1,5 +1,6 @@
 """What Pagefind reads, never published: each built article with its clitic-free word forms added, and the first
 page of each entity (its names and its events)."""
+
 from __future__ import annotations
 
 import html
@@ -11,7 +12,9 @@ from pathlib import Path
 from .arabic import clitic_free_forms
 from .gazetteer import KINDS
 
-SOURCE_DIR = ".search-source"  # inside the folder being indexed; hidden, so neither published nor served
+SOURCE_DIR = (
+    ".search-source"  # inside the folder being indexed; hidden, so neither published nor served
+)
 BODY_MARK = "data-pagefind-body"
 ARTICLE_END = "</article>"
 TAG = re.compile(r"<[^>]*>")
@@ -27,7 +30,7 @@ def with_search_forms(page_html: str) -> str:
     end = page_html.find(ARTICLE_END, start) if start >= 0 else -1
     if end < 0:
         return page_html
-    text = html.unescape(TAG.sub(" ", page_html[page_html.find(">", start) + 1:end]))
+    text = html.unescape(TAG.sub(" ", page_html[page_html.find(">", start) + 1 : end]))
     forms = " ".join(clitic_free_forms(text))
     if not forms:
         return page_html
@@ -45,14 +48,18 @@ def write_search_source(site_dir: Path) -> tuple[Path, int]:
         relative = page.relative_to(site_dir)
         text = page.read_text(encoding="utf-8")
         (source / relative).parent.mkdir(parents=True, exist_ok=True)
-        (source / relative).write_text(with_search_forms(text) if relative.parts[0] == "articles" else text,
-                                       encoding="utf-8")
+        (source / relative).write_text(
+            with_search_forms(text) if relative.parts[0] == "articles" else text, encoding="utf-8"
+        )
     return source, len(pages)
 
 
 def indexed_pages(site_dir: Path) -> list[Path]:
     """The pages search finds: each article, each entity's first page (its names and events) and the timeline."""
-    found = [site_dir / "timeline" / "index.html", *sorted((site_dir / "timeline").glob("*/**/index.html"))]
+    found = [
+        site_dir / "timeline" / "index.html",
+        *sorted((site_dir / "timeline").glob("*/**/index.html")),
+    ]
     for folder in ("articles", *KINDS):
         root = site_dir / folder
         found += [Path(e.path) / "index.html" for e in (os.scandir(root) if root.is_dir() else ())]

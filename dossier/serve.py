@@ -1,4 +1,5 @@
 """Live preview: serve site/ with livereload, rebuild once per burst of saves, show errors in the page."""
+
 from __future__ import annotations
 
 import html
@@ -74,7 +75,9 @@ class Preview:
         """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
         started = time.perf_counter()
         seed_stamps = scan([self.seeds_dir])
-        if seed_stamps != self.seed_stamps:  # ingest reads every page to find known articles: only when seeds changed
+        if (
+            seed_stamps != self.seed_stamps
+        ):  # ingest reads every page to find known articles: only when seeds changed
             self.ingest_report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
             self.seed_stamps = seed_stamps
         else:
@@ -92,10 +95,20 @@ class Preview:
         for error in errors:
             log.error("%s", error)
         if result.errors:
-            log.info("build failed: %d problem(s); still serving the last good site", len(result.errors))
+            log.info(
+                "build failed: %d problem(s); still serving the last good site", len(result.errors)
+            )
         else:
-            log.info("rebuilt %d page(s) in %.0f ms (%d file(s) changed)", result.pages, milliseconds, len(result.changed))
-        if any(p.endswith(".html") for p in result.changed) or not (self.builder.site_dir / SEARCH_DIR).exists():
+            log.info(
+                "rebuilt %d page(s) in %.0f ms (%d file(s) changed)",
+                result.pages,
+                milliseconds,
+                len(result.changed),
+            )
+        if (
+            any(p.endswith(".html") for p in result.changed)
+            or not (self.builder.site_dir / SEARCH_DIR).exists()
+        ):
             self.search.request()
         changed = bool(result.changed) or errors != self.errors
         self.errors = errors
@@ -203,17 +216,24 @@ def is_folder(path: Path) -> bool:
 
 def make_app(site_dir: Path, preview: Preview):
     """A WSGI app serving site/ safely, with a banner listing build errors on every HTML page."""
+
     def app(environ, start_response):
         raw = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-            start_response("405 Method Not Allowed", [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")])
+            start_response(
+                "405 Method Not Allowed",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")],
+            )
             return [b"method not allowed\n"]
         parts = safe_parts(raw)
         if parts and not raw.endswith("/") and is_folder(site_dir.resolve().joinpath(*parts)):
             # Rebuilt from the checked parts, percent-encoded: a header holds ASCII only, and "//name" would
             # send the browser to another host.
             location = "/" + "/".join(quote(part, safe="") for part in parts) + "/"
-            start_response("301 Moved Permanently", [("Location", location), ("Content-Type", "text/plain; charset=utf-8")])
+            start_response(
+                "301 Moved Permanently",
+                [("Location", location), ("Content-Type", "text/plain; charset=utf-8")],
+            )
             return [b""]
         target = resolve_request(site_dir, raw)
         status = "200 OK"
@@ -232,6 +252,7 @@ def make_app(site_dir: Path, preview: Preview):
         start_response(status, [("Content-Type", content_type), ("Cache-Control", "no-store")])
         # A HEAD answer has no body: livereload would write one, and tornado drop the connection.
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
     return app
 
 
@@ -239,13 +260,17 @@ def with_banner(page: bytes, errors: list[str]) -> bytes:
     """Put the build's errors at the top of the page, escaped, in a banner nobody can miss."""
     if not errors:
         return page
-    items = "".join(f'<li><code dir="ltr" style="font:14px/1.5 monospace">{html.escape(e)}</code></li>'
-                    for e in errors[:50])
-    banner = (f'<div id="{BANNER_ID}" role="alert" lang="ar" dir="rtl" style="position:sticky;top:0;z-index:1000;'
-              f'background:#8b0000;color:#fff;padding:.8rem 1rem;font:16px/1.6 sans-serif;text-align:right">'
-              f'<strong>تعذّر بناء الموقع: {count_words(len(errors), "problem")}. تعرض الصفحة آخر نسخة سليمة '
-              f'حتى تُصلَح. كل سطر يذكر الملف ورقم السطر فيه:</strong>'
-              f'<ul style="margin:.3rem 0 0;padding-right:1.2rem">{items}</ul></div>').encode("utf-8")
+    items = "".join(
+        f'<li><code dir="ltr" style="font:14px/1.5 monospace">{html.escape(e)}</code></li>'
+        for e in errors[:50]
+    )
+    banner = (
+        f'<div id="{BANNER_ID}" role="alert" lang="ar" dir="rtl" style="position:sticky;top:0;z-index:1000;'
+        f'background:#8b0000;color:#fff;padding:.8rem 1rem;font:16px/1.6 sans-serif;text-align:right">'
+        f"<strong>تعذّر بناء الموقع: {count_words(len(errors), 'problem')}. تعرض الصفحة آخر نسخة سليمة "
+        f"حتى تُصلَح. كل سطر يذكر الملف ورقم السطر فيه:</strong>"
+        f'<ul style="margin:.3rem 0 0;padding-right:1.2rem">{items}</ul></div>'
+    ).encode("utf-8")
     marker = page.find(b"<body")
     if marker < 0:
         return banner + page
@@ -263,17 +288,30 @@ def free_port(host: str, port: int) -> int:
                 log.info("port %d on %s is in use; trying %d", candidate, host, candidate + 1)
                 continue
             return candidate
-    raise OSError(f"no free port between {port} and {port + PORT_TRIES - 1} on {host}; choose one with --port")
+    raise OSError(
+        f"no free port between {port} and {port + PORT_TRIES - 1} on {host}; choose one with --port"
+    )
 
 
-def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: int = 8000,
-          open_browser: bool = True, settings_path: Path | None = None) -> None:
+def serve(
+    builder: Builder,
+    seeds_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = True,
+    settings_path: Path | None = None,
+) -> None:
     """Build, then serve with live reload until Ctrl-C."""
     import livereload
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
 
-    watched = [p for p in (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path) if p is not None]
+    watched = [
+        p
+        for p in (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path)
+        if p is not None
+    ]
     preview = Preview(builder, seeds_dir, watched)
     preview.build()
 
@@ -301,7 +339,9 @@ def serve(builder: Builder, seeds_dir: Path, *, host: str = "127.0.0.1", port: i
     # reload of a quick second edit. Rebuilds already come one per burst of saves.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server = livereload.Server(make_app(builder.site_dir, preview), watcher=PreviewWatcher())
-    server.watch(str(builder.content_dir))  # our watcher polls everything; this keeps livereload from watching cwd
+    server.watch(
+        str(builder.content_dir)
+    )  # our watcher polls everything; this keeps livereload from watching cwd
     for name in ("livereload", "tornado"):
         logging.getLogger(name).propagate = False
     logging.getLogger("tornado.access").setLevel(logging.WARNING)

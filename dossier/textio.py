@@ -1,4 +1,5 @@
 """Bytes to text: decode a seed whatever its encoding, and write files atomically."""
+
 from __future__ import annotations
 
 import codecs
@@ -29,12 +30,23 @@ def decode_text(data: bytes, src_path: str) -> str:
     UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM are recognised directly; anything else
     goes to charset-normalizer, which tells cp1256 Arabic from other single-byte encodings.
     """
-    if not data.strip(b" \t\r\n\x00\xa0") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,
-                                                         codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE):
+    if not data.strip(b" \t\r\n\x00\xa0") or data in (
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF16_LE,
+        codecs.BOM_UTF16_BE,
+        codecs.BOM_UTF32_LE,
+        codecs.BOM_UTF32_BE,
+    ):
         raise ContentError(src_path, None, "the file is empty; skipped")
     text = _decode(data)
-    if text is None or SURROGATE.search(text) or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE):
-        raise ContentError(src_path, None, "this is not a text file (binary data or an unknown encoding); skipped")
+    if (
+        text is None
+        or SURROGATE.search(text)
+        or len(CONTROL.findall(text)) > max(0, len(text) * MAX_CONTROL_SHARE)
+    ):
+        raise ContentError(
+            src_path, None, "this is not a text file (binary data or an unknown encoding); skipped"
+        )
     text = NEWLINES.sub("\n", text)
     if STRAY.search(text):
         text = STRAY.sub("", text)
@@ -47,7 +59,9 @@ def _decode(data: bytes) -> str | None:
     """Return the text of the bytes, or None when they are not text in any known encoding."""
     if data.startswith(codecs.BOM_UTF8):
         return _try(data[3:], "utf-8")
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts both
+    if data.startswith(
+        (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):  # before UTF-16: FF FE 00 00 starts both
         return _try(data, "utf-32") or _try(data, "utf-16")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _try(data, "utf-16")
@@ -85,7 +99,9 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
-        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600: a page is readable by others, as the umask says
+        os.fchmod(
+            fd, FILE_MODE
+        )  # mkstemp makes 0600: a page is readable by others, as the umask says
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

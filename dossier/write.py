@@ -1,4 +1,5 @@
 """Outputs -> site/: the new site is assembled beside the old one and swapped in at once."""
+
 from __future__ import annotations
 
 import ctypes
@@ -26,10 +27,19 @@ _tmp_numbers = itertools.count()
 def check_output_path(output_path: str) -> None:
     """Refuse any output path that could land outside site/ or is not a portable file name."""
     parts = output_path.split("/")
-    if (not output_path or "\x00" in output_path or "\\" in output_path or output_path.startswith("/")
-            or posixpath.normpath(output_path) != output_path
-            or any(p in ("", ".", "..") or p.split(".")[0].lower() in RESERVED_NAMES for p in parts)):
-        raise ContentError(output_path, None, "refusing to write an output outside the site folder or with an unsafe name")
+    if (
+        not output_path
+        or "\x00" in output_path
+        or "\\" in output_path
+        or output_path.startswith("/")
+        or posixpath.normpath(output_path) != output_path
+        or any(p in ("", ".", "..") or p.split(".")[0].lower() in RESERVED_NAMES for p in parts)
+    ):
+        raise ContentError(
+            output_path,
+            None,
+            "refusing to write an output outside the site folder or with an unsafe name",
+        )
 
 
 def check_xml(output_path: str, data: bytes) -> None:
@@ -76,18 +86,28 @@ def check_writable(site_dir: Path, live: Path) -> None:
             shown = site_dir / folder.relative_to(live) if folder != live.parent else folder
             status = folder.stat()
             why = f"owner uid {status.st_uid}, {stat.filemode(status.st_mode)}, or a read-only disk"
-            raise ContentError(str(shown), None, f"cannot write in this folder ({why}): fix its "
-                                                 f"permissions or build with another --out")
+            raise ContentError(
+                str(shown),
+                None,
+                f"cannot write in this folder ({why}): fix its "
+                f"permissions or build with another --out",
+            )
 
 
-def write_outputs(outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None) -> list[str]:
+def write_outputs(
+    outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None
+) -> list[str]:
     """Make site/ hold exactly these outputs; return the output paths whose bytes changed (see Staging)."""
     for output in outputs:
         check_output_path(output.output_path)  # before anything is written, even beside the site
     staging = Staging(site_dir)
     previous = previous or {}
     try:
-        changed = [o.output_path for o in outputs if staging.put(o.output_path, o.data, previous.get(o.output_path))]
+        changed = [
+            o.output_path
+            for o in outputs
+            if staging.put(o.output_path, o.data, previous.get(o.output_path))
+        ]
         return staging.finish({o.output_path for o in outputs}, changed, extra)
     except BaseException:
         staging.discard()
@@ -127,11 +147,15 @@ class Staging:
             if output_path in self.existing:
                 if previous is data or _same_bytes(target, data):
                     return False
-                _replace_file(target, data)  # the old file is shared with the live site: never write into it
+                _replace_file(
+                    target, data
+                )  # the old file is shared with the live site: never write into it
             else:
                 _write_new_file(str(target), data, self._made_dirs)
         except OSError as error:
-            raise ContentError(output_path, None, f"could not be written: {error.strerror or error}") from None
+            raise ContentError(
+                output_path, None, f"could not be written: {error.strerror or error}"
+            ) from None
         return True
 
     def finish(self, wanted: set[str], changed: list[str], extra=None) -> list[str]:
@@ -188,7 +212,9 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
         try:
             _replace_file(target, data)
         except OSError as error:
-            raise ContentError(output_path, None, f"could not be written: {error.strerror or error}") from None
+            raise ContentError(
+                output_path, None, f"could not be written: {error.strerror or error}"
+            ) from None
         changed.append(output_path)
     removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
     for output_path in removed:

@@ -1,4 +1,5 @@
 """Shared fixtures: tiny dossiers written into tmp_path, and a way to run build.py as a user would."""
+
 from __future__ import annotations
 
 import contextlib
@@ -35,17 +36,44 @@ def page(title: str, date: str | None = None, **fields) -> str:
 
     body = fields.pop("body", "نص المقال.")
     meta = {"title": title, "date": date, **fields}
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
+    return (
+        "---\n"
+        + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        + "---\n\n"
+        + body
+        + "\n"
+    )
 
 
 TINY_SITE = {
-    "content/2019-a.md": page("وصول رتل إلى القامشلي", "2019-11-13", places=["القامشلي", "سوريا"], people=["مارك إسبر"],
-                              sources=["سانا"], summary="رتل في القامشلي.", body="دخل رتل إلى القامشلي اليوم."),
-    "content/2019-b.md": page("إسبر يتحدث عن سوريا", "2019-11-14", places=["سوريا"], people=["اسبر"], sources=["سانا", "RT"],
-                              summary="تصريح إسبر.", body="قال إسبر إن 600 جندي سيبقون."),
-    "content/2019-c.md": page("تقرير شهري عن الحسكة", "2019-10", places=["الحسكة", "سوريا"], sources=["RT"],
-                              body="ملخص شهر تشرين الأول."),
-    "content/undated.md": page("مقال بلا تاريخ", None, places=["القامشلي"], body="لا تاريخ لهذا المقال."),
+    "content/2019-a.md": page(
+        "وصول رتل إلى القامشلي",
+        "2019-11-13",
+        places=["القامشلي", "سوريا"],
+        people=["مارك إسبر"],
+        sources=["سانا"],
+        summary="رتل في القامشلي.",
+        body="دخل رتل إلى القامشلي اليوم.",
+    ),
+    "content/2019-b.md": page(
+        "إسبر يتحدث عن سوريا",
+        "2019-11-14",
+        places=["سوريا"],
+        people=["اسبر"],
+        sources=["سانا", "RT"],
+        summary="تصريح إسبر.",
+        body="قال إسبر إن 600 جندي سيبقون.",
+    ),
+    "content/2019-c.md": page(
+        "تقرير شهري عن الحسكة",
+        "2019-10",
+        places=["الحسكة", "سوريا"],
+        sources=["RT"],
+        body="ملخص شهر تشرين الأول.",
+    ),
+    "content/undated.md": page(
+        "مقال بلا تاريخ", None, places=["القامشلي"], body="لا تاريخ لهذا المقال."
+    ),
     "content/_data/entities.yaml": TINY_GAZETTEER,
 }
 
@@ -55,7 +83,9 @@ def make_site(root: Path, files: dict[str, str]) -> Path:
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text) if not text.startswith("---") else text, encoding="utf-8")
+        path.write_text(
+            textwrap.dedent(text) if not text.startswith("---") else text, encoding="utf-8"
+        )
     return root
 
 
@@ -65,16 +95,25 @@ def tiny_site(tmp_path: Path) -> Path:
     return make_site(tmp_path, TINY_SITE)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run build.py in a subprocess, as a user would."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=timeout,
+    )
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float, error=None):
     """Interrupt the block after ``seconds`` with ``error(seconds)`` (default: TimeoutError); SIGALRM, main thread only."""
+
     def expire(signum, frame):
         raise error(seconds) if error else TimeoutError(f"still running after {seconds} s")
 

@@ -1,4 +1,5 @@
 """Hypothesis profiles for the fuzzing tests, chosen by HYPOTHESIS_PROFILE: "ci" (the default) or "nightly" (many more examples)."""
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,15 @@ QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_
 PROFILES = {
     # CI: enough examples to matter while the suite stays quick; the deadline bounds one example's time.
     "ci": settings(max_examples=150, deadline=5000, print_blob=True, suppress_health_check=QUIET),
-    "nightly": settings(max_examples=3000, deadline=20000, print_blob=True, suppress_health_check=QUIET),
+    "nightly": settings(
+        max_examples=3000, deadline=20000, print_blob=True, suppress_health_check=QUIET
+    ),
 }
 for _name, _profile in PROFILES.items():
     try:
-        settings.get_profile(_name)  # another test module may have registered it already: keep theirs
+        settings.get_profile(
+            _name
+        )  # another test module may have registered it already: keep theirs
     except InvalidArgument:
         settings.register_profile(_name, _profile)
 
@@ -24,7 +29,10 @@ PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 try:
     FUZZ = settings(settings.get_profile(PROFILE))
 except InvalidArgument:
-    pytest.exit(f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}", returncode=4)
+    pytest.exit(
+        f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}",
+        returncode=4,
+    )
 
 
 def examples(ci: int) -> int:

@@ -1,15 +1,21 @@
 """The benchmark's corpus is deterministic and realistic, and the command prints its whole table."""
+
 from __future__ import annotations
 
 import re
 
 from conftest import run_cli
+
 from dossier.bench import generate
 from dossier.builder import Builder
 
 
 def corpus(root) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_synthetic_dossier_is_the_same_every_time_and_builds(tmp_path):
@@ -28,10 +34,19 @@ def test_the_synthetic_dossier_is_the_same_every_time_and_builds(tmp_path):
 
 
 def test_bench_command_prints_every_measurement(tmp_path):
-    result = run_cli("bench", "--articles", "30", "--runs", "1", "--keep", str(tmp_path / "bench"), timeout=600)
+    result = run_cli(
+        "bench", "--articles", "30", "--runs", "1", "--keep", str(tmp_path / "bench"), timeout=600
+    )
     assert result.returncode == 0, result.stderr
-    for row in ("cold build, no search index", "cold build", "no-op rebuild", "one edit, command line",
-                "one edit, preview (to disk)", "one edit, preview server (HTTP)", "cold build phases"):
+    for row in (
+        "cold build, no search index",
+        "cold build",
+        "no-op rebuild",
+        "one edit, command line",
+        "one edit, preview (to disk)",
+        "one edit, preview server (HTTP)",
+        "cold build phases",
+    ):
         assert row in result.stdout, row
     assert re.search(r"no-op rebuild\s+\d+\.\d+s", result.stdout)
 

@@ -1,4 +1,5 @@
 """End to end: build.py build on small fixture dossiers, checked on the parsed output."""
+
 from __future__ import annotations
 
 import os
@@ -9,15 +10,17 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
-
 from conftest import make_site, page, run_cli
+
 from dossier.builder import Builder
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def build(root: Path, *extra: str):
-    return run_cli("build", "--content", str(root / "content"), "--out", str(root / "site"), *extra, cwd=root)
+    return run_cli(
+        "build", "--content", str(root / "content"), "--out", str(root / "site"), *extra, cwd=root
+    )
 
 
 def html_files(site: Path) -> list[Path]:
@@ -33,7 +36,11 @@ class Links(HTMLParser):
         if tag == "link" and ("rel", "canonical") in attrs:
             return  # the one deliberately absolute URL
         for name, value in attrs:
-            if name in ("href", "src") and value and not value.startswith(("#", "data:", "mailto:")):
+            if (
+                name in ("href", "src")
+                and value
+                and not value.startswith(("#", "data:", "mailto:"))
+            ):
                 self.links.append(value)
 
 
@@ -53,7 +60,12 @@ def test_every_page_is_arabic_rtl(built):
 
 def test_home_lists_articles_newest_first_with_dates_and_places(built):
     home = (built / "index.html").read_text(encoding="utf-8")
-    titles = ["إسبر يتحدث عن سوريا", "وصول رتل إلى القامشلي", "تقرير شهري عن الحسكة", "مقال بلا تاريخ"]
+    titles = [
+        "إسبر يتحدث عن سوريا",
+        "وصول رتل إلى القامشلي",
+        "تقرير شهري عن الحسكة",
+        "مقال بلا تاريخ",
+    ]
     positions = [home.index(t) for t in titles]
     assert positions == sorted(positions)
     assert "الخميس 14 تشرين الثاني 2019" in home
@@ -65,7 +77,9 @@ def test_article_page_has_arabic_and_hijri_dates_entities_and_neighbours(built):
     assert '<time datetime="2019-11-13"' in article
     assert "الأربعاء 13 تشرين الثاني 2019" in article
     assert "16 ربيع الأول 1441 هـ" in article
-    assert 'href="../../places/%D8%A7%D9%84%D9%82%D8%A7%D9%85%D8%B4%D9%84%D9%8A/index.html"' in article
+    assert (
+        'href="../../places/%D8%A7%D9%84%D9%82%D8%A7%D9%85%D8%B4%D9%84%D9%8A/index.html"' in article
+    )
     assert 'rel="prev" href="../../articles/2019-c/index.html"' in article
     assert 'rel="next" href="../../articles/2019-b/index.html"' in article
 
@@ -76,7 +90,7 @@ def test_timeline_orders_groups_and_shows_precision_and_undated(built):
     assert datetimes == ["2019-10", "2019-11-13", "2019-11-14"]
     assert timeline.index("تشرين الأول 2019") < timeline.index("تشرين الثاني 2019")
     assert "(الشهر فقط)" in timeline  # the month-only report says so
-    undated = timeline[timeline.index('id="undated"'):]
+    undated = timeline[timeline.index('id="undated"') :]
     assert "مقال بلا تاريخ" in undated
 
 
@@ -95,8 +109,8 @@ def test_entity_pages_count_their_articles(built):
     places = re.findall(r"<bdi>([^<]+)</bdi></a> <span class=\"count\">", index)
     # Arabic order, ignoring the article: حسكة < سوريا < قامشلي
     assert places[:3] == ["الحسكة", "سوريا", "القامشلي"]
-    assert "<bdi>سوريا</bdi></a> <span class=\"count\">(3 مقالات)</span>" in index
-    assert "<bdi>الحسكة</bdi></a> <span class=\"count\">(مقال واحد)</span>" in index
+    assert '<bdi>سوريا</bdi></a> <span class="count">(3 مقالات)</span>' in index
+    assert '<bdi>الحسكة</bdi></a> <span class="count">(مقال واحد)</span>' in index
     assert "4 مقالات، الأحدث أولًا." in (built / "index.html").read_text(encoding="utf-8")
 
 
@@ -109,7 +123,9 @@ def test_feed_and_sitemap_parse_and_use_the_base_url(built):
     assert len(feed.entries) == 4
     assert feed.entries[0].link == "https://example.org/dossier/articles/2019-b/"
     sitemap = ET.parse(built / "sitemap.xml").getroot()
-    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    locations = [
+        loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
     assert "https://example.org/dossier/" in locations
     assert "https://example.org/dossier/timeline/" in locations
     assert len(locations) == len(html_files(built)) - 1  # every page but 404
@@ -122,8 +138,12 @@ def test_every_internal_link_resolves_from_disk_and_any_sub_path(built):
         parser = Links()
         parser.feed(path.read_text(encoding="utf-8"))
         for link in parser.links:
-            assert not re.match(r"^[a-z]+://", link) and not link.startswith("//"), f"{path}: absolute link {link}"
-            target = unquote(urljoin(path.relative_to(built).as_posix(), link).split("?")[0].split("#")[0])
+            assert not re.match(r"^[a-z]+://", link) and not link.startswith("//"), (
+                f"{path}: absolute link {link}"
+            )
+            target = unquote(
+                urljoin(path.relative_to(built).as_posix(), link).split("?")[0].split("#")[0]
+            )
             if target.startswith("pagefind/"):
                 continue
             assert (built / target).is_file(), f"{path}: broken link {link}"
@@ -134,12 +154,16 @@ def test_404_page_links_from_the_base_url_path_so_it_works_at_any_depth(built, t
     parser.feed((built / "404.html").read_text(encoding="utf-8"))
     assert parser.links and all(link.startswith("/dossier/") for link in parser.links), parser.links
     for link in parser.links:
-        target = unquote(link[len("/dossier/"):].split("?")[0].split("#")[0])
+        target = unquote(link[len("/dossier/") :].split("?")[0].split("#")[0])
         assert (built / target).is_file() or target.startswith("pagefind/"), link
-    assert build(tiny_site).returncode == 0  # no base URL anywhere: links relative to the site's root folder
+    assert (
+        build(tiny_site).returncode == 0
+    )  # no base URL anywhere: links relative to the site's root folder
     parser = Links()
     parser.feed((tiny_site / "site" / "404.html").read_text(encoding="utf-8"))
-    assert all((tiny_site / "site" / unquote(link.split("#")[0])).is_file() for link in parser.links), parser.links
+    assert all(
+        (tiny_site / "site" / unquote(link.split("#")[0])).is_file() for link in parser.links
+    ), parser.links
 
 
 def test_drafts_are_left_out_unless_asked(tiny_site):
@@ -152,34 +176,52 @@ def test_drafts_are_left_out_unless_asked(tiny_site):
 
 
 def test_curator_events_appear_on_timeline_and_entity_pages(tiny_site):
-    make_site(tiny_site, {"content/_data/events.yaml": """\
+    make_site(
+        tiny_site,
+        {
+            "content/_data/events.yaml": """\
         - date: 2019-11-20
           text: انسحاب من قاعدة قرب الحسكة
           places: [الحسكة]
         - date: 2018
           text: حدث معروف بالسنة فقط
-    """})
+    """
+        },
+    )
     assert build(tiny_site).returncode == 0
     timeline = (tiny_site / "site/timeline/index.html").read_text(encoding="utf-8")
     assert '<time datetime="2019-11-20"' in timeline and '<time datetime="2018"' in timeline
     assert "(السنة فقط)" in timeline
-    assert "انسحاب من قاعدة قرب الحسكة" in (tiny_site / "site/places/الحسكة/index.html").read_text(encoding="utf-8")
+    assert "انسحاب من قاعدة قرب الحسكة" in (tiny_site / "site/places/الحسكة/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_errors_name_file_and_line_and_all_are_reported(tiny_site):
-    make_site(tiny_site, {
-        "content/colon.md": "---\ntitle: الفصل: الأول\n---\nنص\n",
-        "content/baddate.md": "---\ntitle: عنوان\nlang: ar\ndate: 2019-02-30\n---\nنص\n",
-        "content/notitle.md": "---\ndate: 2019-01-01\n---\nنص\n",
-        "content/wrongtype.md": "---\ntitle: عنوان\nplaces: القامشلي\n---\nنص\n",
-    })
+    make_site(
+        tiny_site,
+        {
+            "content/colon.md": "---\ntitle: الفصل: الأول\n---\nنص\n",
+            "content/baddate.md": "---\ntitle: عنوان\nlang: ar\ndate: 2019-02-30\n---\nنص\n",
+            "content/notitle.md": "---\ndate: 2019-01-01\n---\nنص\n",
+            "content/wrongtype.md": "---\ntitle: عنوان\nplaces: القامشلي\n---\nنص\n",
+        },
+    )
     result = build(tiny_site)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert any(re.search(r"content/colon\.md:2: mapping values are not allowed", l) for l in lines), lines
-    assert any(re.search(r"content/baddate\.md:4: 2019-02-30 is an impossible date", l) for l in lines), lines
-    assert any(re.search(r"content/notitle\.md:\d+: a 'title' is required", l) for l in lines), lines
-    assert any(re.search(r"content/wrongtype\.md:3: 'places' must be a list", l) for l in lines), lines
+    assert any(
+        re.search(r"content/colon\.md:2: mapping values are not allowed", l) for l in lines
+    ), lines
+    assert any(
+        re.search(r"content/baddate\.md:4: 2019-02-30 is an impossible date", l) for l in lines
+    ), lines
+    assert any(re.search(r"content/notitle\.md:\d+: a 'title' is required", l) for l in lines), (
+        lines
+    )
+    assert any(re.search(r"content/wrongtype\.md:3: 'places' must be a list", l) for l in lines), (
+        lines
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -209,14 +251,26 @@ def test_two_pages_with_one_slug_is_an_error_naming_both(tiny_site):
 
 
 def test_template_error_names_template_and_line(tiny_site):
-    make_site(tiny_site, {"layouts/home.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_thing }}\n{% endblock %}\n'})
+    make_site(
+        tiny_site,
+        {
+            "layouts/home.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_thing }}\n{% endblock %}\n'
+        },
+    )
     result = build(tiny_site)
     assert result.returncode == 1
-    assert re.search(r"layouts/home\.html:3: .*'no_such_thing' is undefined", result.stderr), result.stderr
+    assert re.search(r"layouts/home\.html:3: .*'no_such_thing' is undefined", result.stderr), (
+        result.stderr
+    )
 
 
 def test_curator_layout_overrides_one_template(tiny_site):
-    make_site(tiny_site, {"layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'})
+    make_site(
+        tiny_site,
+        {
+            "layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'
+        },
+    )
     assert build(tiny_site).returncode == 0
     assert "<h1>ضائع</h1>" in (tiny_site / "site/404.html").read_text(encoding="utf-8")
     assert "الخط الزمني" in (tiny_site / "site/index.html").read_text(encoding="utf-8")
@@ -240,7 +294,12 @@ class Loads(HTMLParser):
         attributes = dict(attrs)
         if attributes.get("src"):
             self.urls.append(attributes["src"])
-        if tag == "link" and attributes.get("rel") in ("stylesheet", "preload", "icon", "modulepreload"):
+        if tag == "link" and attributes.get("rel") in (
+            "stylesheet",
+            "preload",
+            "icon",
+            "modulepreload",
+        ):
             self.urls.append(attributes["href"])
 
 
@@ -316,11 +375,16 @@ def test_links_that_stay_inside_the_project_are_followed(tiny_site):
 
 
 def test_controls_and_open_bidi_overrides_never_reach_an_output(tiny_site):
-    make_site(tiny_site, {
-        "content/2019-a.md": '---\ntitle: "خبر \\x01 منسوخ من وورد \\uFFFE"\ndate: 2019-11-13\n'
-                             'summary: "ملخص \\u202e معكوس"\n---\n\nنص \x0b فيه حرف تحكم.\n',
-        "content/2019-b.md": page("عنوان \u202e فيه تجاوز لم يُغلق", "2019-11-14",
-                                  places=["\u2067سوريا"])})
+    make_site(
+        tiny_site,
+        {
+            "content/2019-a.md": '---\ntitle: "خبر \\x01 منسوخ من وورد \\uFFFE"\ndate: 2019-11-13\n'
+            'summary: "ملخص \\u202e معكوس"\n---\n\nنص \x0b فيه حرف تحكم.\n',
+            "content/2019-b.md": page(
+                "عنوان \u202e فيه تجاوز لم يُغلق", "2019-11-14", places=["\u2067سوريا"]
+            ),
+        },
+    )
     result = build(tiny_site, "--base-url", "https://example.org/")
     assert result.returncode == 0, result.stderr
     for path in (tiny_site / "site").rglob("*"):
@@ -353,7 +417,9 @@ def test_a_page_whose_file_name_is_not_utf8_is_one_clear_error(tiny_site):
     for _ in range(2):  # and again: nothing left behind makes the next run fail otherwise
         result = build(tiny_site)
         assert result.returncode == 1
-        message = r"content/\xce\xc8\xd1.md: the file name is not UTF-8 (a Windows zip?): rename the file"
+        message = (
+            r"content/\xce\xc8\xd1.md: the file name is not UTF-8 (a Windows zip?): rename the file"
+        )
         assert message in result.stderr.splitlines(), result.stderr
         assert not list(tiny_site.glob(".site.cache.json*")), result.stderr
 
@@ -381,7 +447,9 @@ def test_cards_show_a_bounded_number_of_names_so_entity_pages_stay_small(tiny_si
     many = page("خبر يسمي مئتي بلدة", "2020-01-01", places=places)
     make_site(tiny_site, {"content/many.md": many})
     assert build(tiny_site).returncode == 0
-    place_pages = [p for p in (tiny_site / "site/places").glob("*/index.html") if "رقم" in p.parent.name]
+    place_pages = [
+        p for p in (tiny_site / "site/places").glob("*/index.html") if "رقم" in p.parent.name
+    ]
     assert len(place_pages) == 200
     for place_page in place_pages[:5]:  # each repeats the card: never all 200 names
         text = place_page.read_text("utf-8")
@@ -393,8 +461,17 @@ def test_cards_show_a_bounded_number_of_names_so_entity_pages_stay_small(tiny_si
     assert total < 200 * 40_000, total
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)//", "example.org/dossier/", "//example.org/",
-                                 "ftp://example.org/", "http://[::1", "https://example.org/?a=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)//",
+        "example.org/dossier/",
+        "//example.org/",
+        "ftp://example.org/",
+        "http://[::1",
+        "https://example.org/?a=1",
+    ],
+)
 def test_a_base_url_that_is_not_an_http_address_is_an_error(tiny_site, url):
     make_site(tiny_site, {"dossier.yaml": f"title: ملف\nbase_url: {url!r}\n"})
     result = build(tiny_site)
@@ -416,6 +493,7 @@ def test_an_unreadable_folder_in_content_is_an_error_naming_it(tiny_site, monkey
             if os.fspath(path) == str(folder):
                 raise PermissionError(13, "Permission denied", str(folder))
             return scandir(path)
+
         monkeypatch.setattr(os, "scandir", refusing)
     else:
         folder.chmod(0)
@@ -424,18 +502,27 @@ def test_an_unreadable_folder_in_content_is_an_error_naming_it(tiny_site, monkey
     finally:
         folder.chmod(0o755)
     assert [str(e) for e in result.errors] == [
-        f"{folder}: this folder cannot be read (Permission denied): its pages would be left out"]
+        f"{folder}: this folder cannot be read (Permission denied): its pages would be left out"
+    ]
     assert not (tiny_site / "site").exists()
 
 
 def test_an_article_in_another_language_carries_its_lang_and_dir(tiny_site):
-    make_site(tiny_site, {
-        "content/english.md": page("Convoy reaches Qamishli", "2020-01-01", lang="en",
-                                   places=["القامشلي"], summary="A short English summary.",
-                                   body="The convoy arrived today."),
-        "content/farsi.md": page("کاروان به قامشلی رسید", "2020-01-02", lang="fa", body="متن."),
-        "content/mixed.md": page("عنوان بلغتين", "2020-01-03", dir="auto", body="نص."),
-    })
+    make_site(
+        tiny_site,
+        {
+            "content/english.md": page(
+                "Convoy reaches Qamishli",
+                "2020-01-01",
+                lang="en",
+                places=["القامشلي"],
+                summary="A short English summary.",
+                body="The convoy arrived today.",
+            ),
+            "content/farsi.md": page("کاروان به قامشلی رسید", "2020-01-02", lang="fa", body="متن."),
+            "content/mixed.md": page("عنوان بلغتين", "2020-01-03", dir="auto", body="نص."),
+        },
+    )
     assert build(tiny_site).returncode == 0
     article = (tiny_site / "site/articles/english/index.html").read_text("utf-8")
     assert '<bdi lang="en" dir="ltr">Convoy reaches Qamishli</bdi>' in article
@@ -450,4 +537,4 @@ def test_an_article_in_another_language_carries_its_lang_and_dir(tiny_site):
         summary = '<p class="summary" lang="en" dir="ltr">A short English summary.</p>'
         assert summary in text, listing
     arabic = (tiny_site / "site/articles/2019-a/index.html").read_text("utf-8")
-    assert '<div class="body">' in arabic and "<h1 data-pagefind-meta=\"title\"><bdi>" in arabic
+    assert '<div class="body">' in arabic and '<h1 data-pagefind-meta="title"><bdi>' in arabic

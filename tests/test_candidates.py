@@ -1,11 +1,10 @@
 """`build.py entities`: names the gazetteer does not know, with counts and examples, and --write."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import make_site, page, run_cli
+
 from dossier.candidates import names_in
 from dossier.gazetteer import load_gazetteer
 
@@ -19,12 +18,22 @@ people:
 """
 PAGES = {
     "content/_data/entities.yaml": GAZETTEER,
-    "content/a.md": page("زيارة إلى حلب", "2020-01-01", body=(
-        "قال الرئيس السابق سامر الحلبي إن مدينة تل الورد تنتظر الطريق.\n\n"
-        "ونقلت صحيفة الصباح عن حزب الغد أن هادي نور وصل، وقال خالد بن سعيد إن Blue River تدعم المشروع.")),
-    "content/b.md": page("خبر ثان", "2020-01-02", body=(
-        "وأكد الرئيس سامر الحلبي أن مدينة تل الورد آمنة، بحسب صحيفة الصباح وحزب الغد.")),
-    "content/c.md": page("خبر ثالث", "2020-01-03", body="التقى أبو يوسف الرئيس سامر الحلبي في حلب."),
+    "content/a.md": page(
+        "زيارة إلى حلب",
+        "2020-01-01",
+        body=(
+            "قال الرئيس السابق سامر الحلبي إن مدينة تل الورد تنتظر الطريق.\n\n"
+            "ونقلت صحيفة الصباح عن حزب الغد أن هادي نور وصل، وقال خالد بن سعيد إن Blue River تدعم المشروع."
+        ),
+    ),
+    "content/b.md": page(
+        "خبر ثان",
+        "2020-01-02",
+        body=("وأكد الرئيس سامر الحلبي أن مدينة تل الورد آمنة، بحسب صحيفة الصباح وحزب الغد."),
+    ),
+    "content/c.md": page(
+        "خبر ثالث", "2020-01-03", body="التقى أبو يوسف الرئيس سامر الحلبي في حلب."
+    ),
 }
 
 
@@ -51,22 +60,34 @@ def test_write_appends_the_listed_names_for_review_and_keeps_the_file(tmp_path):
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
     kept = [line for line in lines if line in GAZETTEER.split("\n")]
-    assert kept[:len(GAZETTEER.split("\n")) - 1] == GAZETTEER.split("\n")[:-1]  # in order, comment too
-    assert lines[lines.index("  - name: حلب") + 1] == "  - name: تل الورد"  # under places, same indent
+    assert (
+        kept[: len(GAZETTEER.split("\n")) - 1] == GAZETTEER.split("\n")[:-1]
+    )  # in order, comment too
+    assert (
+        lines[lines.index("  - name: حلب") + 1] == "  - name: تل الورد"
+    )  # under places, same indent
     gazetteer = load_gazetteer(path)
     added = {e.name: e for e in gazetteer.entities if e.review}
     assert {"سامر الحلبي", "تل الورد", "الصباح", "حزب الغد"} <= set(added)
     assert added["تل الورد"].kind == "places" and added["الصباح"].kind == "sources"
     assert run_cli("entities", "--content", "content", cwd=root).stdout == ""  # all known now
-    assert run_cli("build", "--content", "content", "--out", "site", "--no-search", cwd=root).returncode == 0
+    assert (
+        run_cli(
+            "build", "--content", "content", "--out", "site", "--no-search", cwd=root
+        ).returncode
+        == 0
+    )
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("قال الرئيس الفرنسي السابق جان دوبوا", ("people", "جان دوبوا")),
-    ("وصل والرئيس سامر", ("people", "سامر")),
-    ("في مدينة سيدي بوزيد", ("places", "سيدي بوزيد")),
-    ("بحسب وكالة الأنباء", ("sources", "الأنباء")),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("قال الرئيس الفرنسي السابق جان دوبوا", ("people", "جان دوبوا")),
+        ("وصل والرئيس سامر", ("people", "سامر")),
+        ("في مدينة سيدي بوزيد", ("places", "سيدي بوزيد")),
+        ("بحسب وكالة الأنباء", ("sources", "الأنباء")),
+    ],
+)
 def test_names_after_cue_words(line, expected):
     assert expected in names_in(line)
 
@@ -79,6 +100,9 @@ def test_append_items_turns_a_one_line_list_into_a_block_list():
     from dossier.yamltext import append_items
 
     text = "places: [حلب]  \npeople:\n- name: هادي\n"
-    assert append_items(text, "places", ["منبج"]) == "places:\n- حلب\n- منبج\npeople:\n- name: هادي\n"
+    assert (
+        append_items(text, "places", ["منبج"]) == "places:\n- حلب\n- منبج\npeople:\n- name: هادي\n"
+    )
     assert append_items(text, "sources", [{"name": "الصباح", "review": True}]).endswith(
-        "sources:\n- name: الصباح\n  review: true\n")
+        "sources:\n- name: الصباح\n  review: true\n"
+    )

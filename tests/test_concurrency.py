@@ -3,6 +3,7 @@
 Each case ends by comparing site/ byte for byte with a cold build of the same pages in a folder of
 its own (the search index aside: Pagefind's output is not byte-reproducible: it is checked whole).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -17,11 +18,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TINY_GAZETTEER, make_site, page
-from dossier.search_source import indexed_pages
 from test_crash_build import describe_difference, search_index_pages, snapshot
 from test_preview_stress import free_port, wait_for
+
+from dossier.search_source import indexed_pages
 
 ARTICLES = 60
 PREVIEW_ROUNDS = 10
@@ -39,10 +40,24 @@ def dossier_files(version: int) -> dict[str, str]:
 
 
 def start_build(root: Path, *extra: str) -> subprocess.Popen:
-    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", "content",
-               "--out", "site", *extra]
-    return subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        "content",
+        "--out",
+        "site",
+        *extra,
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def finish(process: subprocess.Popen) -> str:
@@ -97,13 +112,23 @@ def test_three_builds_at_once_wait_for_each_other_and_leave_a_whole_site(tmp_pat
 
 def test_a_killed_lock_holder_never_blocks_the_next_build(tmp_path):
     root = make_site(tmp_path / "dossier", dossier_files(1))
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import fcntl, os, sys, time\n"
-        "fd = os.open('.site.lock', os.O_RDWR | os.O_CREAT)\n"
-        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
-        "os.write(fd, f'{os.getpid()} build'.encode())\n"
-        "print('locked', flush=True)\n"
-        "time.sleep(600)\n")], cwd=root, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import fcntl, os, sys, time\n"
+                "fd = os.open('.site.lock', os.O_RDWR | os.O_CREAT)\n"
+                "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+                "os.write(fd, f'{os.getpid()} build'.encode())\n"
+                "print('locked', flush=True)\n"
+                "time.sleep(600)\n"
+            ),
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     build = start_build(root, "--no-search")
     time.sleep(1.5)
@@ -129,10 +154,26 @@ def test_builds_beside_the_preview_wait_for_its_rebuilds_and_leave_a_whole_site(
     (root / "seeds").mkdir()
     port = free_port()
     serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port),
-         "--content", "content", "--seeds", "seeds", "--out", "site"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--no-open",
+            "--port",
+            str(port),
+            "--content",
+            "content",
+            "--seeds",
+            "seeds",
+            "--out",
+            "site",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(serve.stdout), daemon=True).start()
     try:

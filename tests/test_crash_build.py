@@ -6,6 +6,7 @@ site/ must be byte for byte the reference of the version it held before, or of t
 The search index (pagefind/) is not byte-reproducible, so it is checked for being whole and of the
 same version as the pages. DOSSIER_CRASH_KILLS sets how many builds are killed; DOSSIER_CRASH_SEED replays a run.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,8 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TINY_GAZETTEER, make_site, page
+
 from dossier.search_source import indexed_pages
 
 ARTICLES = 300
@@ -42,21 +43,38 @@ def version_files(name: str) -> dict[str, str]:
             continue
         title = f"خبر رقم {number}" + (" (مُحدَّث)" if name == "B" and number % 2 == 0 else "")
         places = [PLACES[(number + (1 if name == "B" and number % 5 == 0 else 0)) % len(PLACES)]]
-        body = f"نص الخبر {number} في {places[0]}. " * 40 + ("\n\nفقرة أضيفت في النسخة الثانية." if name == "B" else "")
-        files[f"content/a{number:03d}.md"] = page(title, f"{2015 + number % 6}-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
-                                                 places=places, people=["مارك إسبر"] if number % 7 == 0 else [],
-                                                 summary=f"ملخص {number}.", body=body)
+        body = f"نص الخبر {number} في {places[0]}. " * 40 + (
+            "\n\nفقرة أضيفت في النسخة الثانية." if name == "B" else ""
+        )
+        files[f"content/a{number:03d}.md"] = page(
+            title,
+            f"{2015 + number % 6}-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
+            places=places,
+            people=["مارك إسبر"] if number % 7 == 0 else [],
+            summary=f"ملخص {number}.",
+            body=body,
+        )
     if name == "B":
         for number in range(20):
-            files[f"content/b{number:03d}.md"] = page(f"خبر جديد {number}", f"2021-01-{number + 1:02d}", places=["منبج"],
-                                                     body="خبر لم يكن في النسخة الأولى.")
+            files[f"content/b{number:03d}.md"] = page(
+                f"خبر جديد {number}",
+                f"2021-01-{number + 1:02d}",
+                places=["منبج"],
+                body="خبر لم يكن في النسخة الأولى.",
+            )
     return files
 
 
 def build(root: Path, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, **popen)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        **popen,
+    )
 
 
 def build_to_end(root: Path) -> float:
@@ -92,7 +110,9 @@ def search_index_pages(site: Path) -> int:
         assert meta.is_file() and gzip.decompress(meta.read_bytes()), f"{meta.name} missing or cut"
         total += details["page_count"]
     fragments = list((index / "fragment").iterdir())
-    assert len(fragments) == total, f"{len(fragments)} fragments for {total} pages: a mix of two indexes"
+    assert len(fragments) == total, (
+        f"{len(fragments)} fragments for {total} pages: a mix of two indexes"
+    )
     for fragment in fragments:
         gzip.decompress(fragment.read_bytes())  # whole, not cut short
     return total
@@ -101,8 +121,10 @@ def search_index_pages(site: Path) -> int:
 def describe_difference(found: dict[str, bytes], expected: dict[str, bytes]) -> str:
     missing, extra = expected.keys() - found.keys(), found.keys() - expected.keys()
     changed = [p for p in expected.keys() & found.keys() if expected[p] != found[p]]
-    return f"{len(missing)} missing {sorted(missing)[:3]}, {len(extra)} extra {sorted(extra)[:3]}, " \
-           f"{len(changed)} different {sorted(changed)[:3]}"
+    return (
+        f"{len(missing)} missing {sorted(missing)[:3]}, {len(extra)} extra {sorted(extra)[:3]}, "
+        f"{len(changed)} different {sorted(changed)[:3]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +137,12 @@ def references(tmp_path_factory) -> dict:
         pages = len(indexed_pages(root / "site"))  # the articles, entity pages and timeline
         assert pages > sum(1 for p in (root / "content").glob("*.md"))
         assert search_index_pages(root / "site") == pages
-        found[name] = {"content": root / "content", "files": snapshot(root / "site"), "pages": pages, "seconds": seconds}
+        found[name] = {
+            "content": root / "content",
+            "files": snapshot(root / "site"),
+            "pages": pages,
+            "seconds": seconds,
+        }
     assert found["A"]["files"] != found["B"]["files"]
     return found
 
@@ -130,10 +157,17 @@ def which_version(site: Path, references: dict) -> str:
     files = snapshot(site)
     for name, reference in references.items():
         if files == reference["files"]:
-            assert search_index_pages(site) == reference["pages"], f"search index of another version than the pages ({name})"
+            assert search_index_pages(site) == reference["pages"], (
+                f"search index of another version than the pages ({name})"
+            )
             return name
-    raise AssertionError("site/ is neither version: " + "; ".join(
-        f"against {name}: {describe_difference(files, r['files'])}" for name, r in references.items()))
+    raise AssertionError(
+        "site/ is neither version: "
+        + "; ".join(
+            f"against {name}: {describe_difference(files, r['files'])}"
+            for name, r in references.items()
+        )
+    )
 
 
 def site_inode(site: Path) -> int | None:
@@ -158,12 +192,20 @@ class Killer:
         self.root, self.references, self.seed = root, references, seed
         self.rng = random.Random(seed)
         self.groups: list[int] = []
-        self.found = {"killed": 0, "finished first": 0, "old site": 0, "new site": 0, "staging left": 0,
-                      "helpers left running": 0}
+        self.found = {
+            "killed": 0,
+            "finished first": 0,
+            "old site": 0,
+            "new site": 0,
+            "staging left": 0,
+            "helpers left running": 0,
+        }
         install(references["A"]["content"], root)
         build_to_end(root)
         install(references["B"]["content"], root)
-        self.seconds = build_to_end(root)  # how long switching versions takes here: the kills are spread over it
+        self.seconds = build_to_end(
+            root
+        )  # how long switching versions takes here: the kills are spread over it
         self.current = which_version(root / "site", references)
         assert self.current == "B"
 
@@ -173,19 +215,25 @@ class Killer:
             if self.found["killed"] >= kills:
                 break
             self.once(kill)
-        assert self.found["killed"] == kills, f"only {self.found['killed']} builds were still running when killed"
+        assert self.found["killed"] == kills, (
+            f"only {self.found['killed']} builds were still running when killed"
+        )
         final = "B" if self.current == "A" else "A"
         install(self.references[final]["content"], self.root)
         build_to_end(self.root)
         assert which_version(self.root / "site", self.references) == final
-        assert {p.name for p in self.root.iterdir()} <= LEFTOVERS_ALLOWED, sorted(p.name for p in self.root.iterdir())
+        assert {p.name for p in self.root.iterdir()} <= LEFTOVERS_ALLOWED, sorted(
+            p.name for p in self.root.iterdir()
+        )
 
     def once(self, kill) -> None:
         target = "B" if self.current == "A" else "A"
         install(self.references[target]["content"], self.root)
         site = self.root / "site"
         before = site_inode(site)
-        process = build(self.root, start_new_session=True)  # its own process group: workers and Pagefind with it
+        process = build(
+            self.root, start_new_session=True
+        )  # its own process group: workers and Pagefind with it
         self.groups.append(process.pid)
         moment = self.rng.choice(MOMENTS)
         if moment == "anywhere":
@@ -232,7 +280,9 @@ class Killer:
                 pass
 
     def report(self) -> str:
-        return f"seed {self.seed}: a build took {self.seconds:.2f} s; " + ", ".join(f"{n} {what}" for what, n in self.found.items())
+        return f"seed {self.seed}: a build took {self.seconds:.2f} s; " + ", ".join(
+            f"{n} {what}" for what, n in self.found.items()
+        )
 
 
 @pytest.fixture

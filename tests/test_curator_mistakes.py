@@ -1,20 +1,38 @@
 """A curator's typos are errors at their own line, saying what was meant; their own extra keys stay allowed."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_site, run_cli
-from dossier.load import edit_distance, near_miss, KNOWN_KEYS
-from dossier.serve import with_banner
 from test_serve import bump, preview_for, rebuild
+
+from dossier.load import KNOWN_KEYS, edit_distance, near_miss
+from dossier.serve import with_banner
 
 
 def build(root):
-    return run_cli("build", "--no-search", "--content", str(root / "content"), "--out", str(root / "site"), cwd=root)
+    return run_cli(
+        "build",
+        "--no-search",
+        "--content",
+        str(root / "content"),
+        "--out",
+        str(root / "site"),
+        cwd=root,
+    )
 
 
-@pytest.mark.parametrize("typo, meant", [("peopel", "people"), ("plases", "places"), ("titel", "title"),
-                                         ("sumary", "summary"), ("dat", "date"), ("organisations", "organizations")])
+@pytest.mark.parametrize(
+    "typo, meant",
+    [
+        ("peopel", "people"),
+        ("plases", "places"),
+        ("titel", "title"),
+        ("sumary", "summary"),
+        ("dat", "date"),
+        ("organisations", "organizations"),
+    ],
+)
 def test_a_near_miss_names_the_key_meant(typo, meant):
     assert near_miss(typo, KNOWN_KEYS) == meant
 
@@ -30,10 +48,15 @@ def test_edit_distance_counts_a_swap_as_one_edit():
 
 
 def test_near_miss_top_level_key_fails_the_build_at_its_line(tiny_site):
-    make_site(tiny_site, {"content/x.md": "---\ntitle: عنوان\ndate: 2019-01-02\npeopel: [مارك إسبر]\n---\nنص\n"})
+    make_site(
+        tiny_site,
+        {"content/x.md": "---\ntitle: عنوان\ndate: 2019-01-02\npeopel: [مارك إسبر]\n---\nنص\n"},
+    )
     result = build(tiny_site)
     assert result.returncode == 1
-    assert "content/x.md:4: unknown key 'peopel': did you mean 'people'?" in result.stderr.splitlines()
+    assert (
+        "content/x.md:4: unknown key 'peopel': did you mean 'people'?" in result.stderr.splitlines()
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -66,22 +89,37 @@ def test_event_typos_and_errors_are_reported_at_the_event_s_own_lines(tiny_site)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "content/x.md:8: unknown key 'plases': did you mean 'places'?" in lines
-    assert any(line.startswith("content/x.md:11: 'precision' must be one of") for line in lines), lines
+    assert any(line.startswith("content/x.md:11: 'precision' must be one of") for line in lines), (
+        lines
+    )
 
 
 def test_events_file_typo_is_reported_at_its_line(tiny_site):
-    make_site(tiny_site, {"content/_data/events.yaml": "- date: 2019-11-01\n  text: حدث.\n  peple: [مارك إسبر]\n"})
+    make_site(
+        tiny_site,
+        {"content/_data/events.yaml": "- date: 2019-11-01\n  text: حدث.\n  peple: [مارك إسبر]\n"},
+    )
     result = build(tiny_site)
     assert result.returncode == 1
-    assert "content/_data/events.yaml:3: unknown key 'peple': did you mean 'people'?" in result.stderr.splitlines()
+    assert (
+        "content/_data/events.yaml:3: unknown key 'peple': did you mean 'people'?"
+        in result.stderr.splitlines()
+    )
 
 
 def test_unclosed_flow_list_is_reported_where_its_bracket_opened(tiny_site):
-    make_site(tiny_site, {"content/x.md": "---\ntitle: عنوان\nplaces: [القامشلي, الحسكة\npeople: [اسبر]\n"
-                                          "date: 2019-01-01\n---\nنص\n"})
+    make_site(
+        tiny_site,
+        {
+            "content/x.md": "---\ntitle: عنوان\nplaces: [القامشلي, الحسكة\npeople: [اسبر]\n"
+            "date: 2019-01-01\n---\nنص\n"
+        },
+    )
     result = build(tiny_site)
     assert result.returncode == 1
-    assert any(line.startswith("content/x.md:3: ") for line in result.stderr.splitlines()), result.stderr
+    assert any(line.startswith("content/x.md:3: ") for line in result.stderr.splitlines()), (
+        result.stderr
+    )
 
 
 def test_settings_typo_says_what_was_meant(tiny_site):
@@ -94,7 +132,9 @@ def test_settings_typo_says_what_was_meant(tiny_site):
 def test_preview_banner_shows_the_typo_in_arabic(tiny_site):
     preview = preview_for(tiny_site)
     article = tiny_site / "content/2019-a.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("people:", "peopel:"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("people:", "peopel:"), encoding="utf-8"
+    )
     bump(article)
     assert rebuild(preview) == []
     assert any("did you mean 'people'?" in error for error in preview.errors)

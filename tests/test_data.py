@@ -1,4 +1,5 @@
 """The data to download: the files parse, match the site, and are described on «عن البيانات»."""
+
 from __future__ import annotations
 
 import csv
@@ -8,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import TINY_SITE, make_site, run_cli
 
 BASE = "https://example.org/dossier/"
@@ -18,16 +18,32 @@ EVENTS = """\
   places: [الحسكة]
   people: [اسبر]
 """
-GAZETTEER = TINY_SITE["content/_data/entities.yaml"].replace("    latin: Qamishli\n",
-                                                             "    latin: Qamishli\n    coordinates: [37.05, 41.22]\n")
+GAZETTEER = TINY_SITE["content/_data/entities.yaml"].replace(
+    "    latin: Qamishli\n", "    latin: Qamishli\n    coordinates: [37.05, 41.22]\n"
+)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    root = make_site(tmp_path_factory.mktemp("data"), {**TINY_SITE, "content/_data/events.yaml": EVENTS,
-                                                       "content/_data/entities.yaml": GAZETTEER})
-    result = run_cli("build", "--no-search", "--content", str(root / "content"), "--out", str(root / "site"),
-                     "--base-url", BASE, cwd=root)
+    root = make_site(
+        tmp_path_factory.mktemp("data"),
+        {
+            **TINY_SITE,
+            "content/_data/events.yaml": EVENTS,
+            "content/_data/entities.yaml": GAZETTEER,
+        },
+    )
+    result = run_cli(
+        "build",
+        "--no-search",
+        "--content",
+        str(root / "content"),
+        "--out",
+        str(root / "site"),
+        "--base-url",
+        BASE,
+        cwd=root,
+    )
     assert result.returncode == 0, result.stderr
     return root / "site"
 
@@ -38,7 +54,7 @@ def load(site: Path, name: str):
 
 def local(site: Path, url: str) -> Path:
     assert url.startswith(BASE), url
-    return site / unquote(url[len(BASE):]) / "index.html"
+    return site / unquote(url[len(BASE) :]) / "index.html"
 
 
 def test_articles_json_lists_every_article_as_the_site_shows_it(site):
@@ -48,8 +64,13 @@ def test_articles_json_lists_every_article_as_the_site_shows_it(site):
         assert article["title"] in local(site, article["url"]).read_text(encoding="utf-8")
     monthly = articles["تقرير شهري عن الحسكة"]
     assert (monthly["date"], monthly["precision"]) == ("2019-10", "month")
-    assert articles["مقال بلا تاريخ"]["date"] is None and articles["مقال بلا تاريخ"]["precision"] is None
-    assert articles["إسبر يتحدث عن سوريا"]["people"] == ["مارك إسبر"]  # the gazetteer's name, not «اسبر»
+    assert (
+        articles["مقال بلا تاريخ"]["date"] is None
+        and articles["مقال بلا تاريخ"]["precision"] is None
+    )
+    assert articles["إسبر يتحدث عن سوريا"]["people"] == [
+        "مارك إسبر"
+    ]  # the gazetteer's name, not «اسبر»
     assert articles["إسبر يتحدث عن سوريا"]["sources"] == ["سانا", "RT"]
 
 
@@ -62,13 +83,24 @@ def test_articles_csv_holds_the_same_articles(site):
     for row in rows:
         article = by_title[row["title"]]
         assert row["url"] == article["url"] and row["date"] == (article["date"] or "")
-        assert row["places"].split(" | ") == article["places"] or (not row["places"] and not article["places"])
+        assert row["places"].split(" | ") == article["places"] or (
+            not row["places"] and not article["places"]
+        )
 
 
 def test_events_json_holds_the_curator_s_events(site):
     events = load(site, "events.json")
-    assert events == [{"date": "2019-11-20", "precision": "day", "end": None, "text": "اجتماع طارئ في الحسكة.",
-                       "places": ["الحسكة"], "people": ["اسبر"], "article": None}]
+    assert events == [
+        {
+            "date": "2019-11-20",
+            "precision": "day",
+            "end": None,
+            "text": "اجتماع طارئ في الحسكة.",
+            "places": ["الحسكة"],
+            "people": ["اسبر"],
+            "article": None,
+        }
+    ]
 
 
 def test_entities_json_holds_variants_coordinates_and_pages(site):
@@ -88,4 +120,6 @@ def test_the_data_page_describes_each_file_and_the_footer_links_it(site):
     for name in ("articles.json", "articles.csv", "events.json", "entities.json"):
         assert f'href="{name}"' in page
     assert "4 مقالات" in page and "حدث واحد" in page
-    assert 'href="data/index.html">البيانات للتنزيل</a>' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="data/index.html">البيانات للتنزيل</a>' in (site / "index.html").read_text(
+        encoding="utf-8"
+    )

@@ -1,4 +1,5 @@
 """The map of places (site/map/index.html) and the locator map on place pages, drawn at build time."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import make_site, page, run_cli
+
 from dossier.worldmap import country_polygons, locator_map, places_map
 
 GAZETTEER = """\
@@ -36,10 +37,12 @@ def site(tmp_path_factory) -> Path:
 
 def test_the_map_page_links_a_marker_and_a_list_item_to_each_place(site):
     html = (site / "map" / "index.html").read_text(encoding="utf-8")
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     for name in ("القامشلي", "حلب"):
         href = f'href="../places/{quote(name)}/index.html"'
-        assert svg.count(href) == 1 and html.count(href) == 2, name  # a marker, and an entry in the list
+        assert svg.count(href) == 1 and html.count(href) == 2, (
+            name
+        )  # a marker, and an entry in the list
     assert "قرية بلا إحداثيات" not in html  # no coordinates: not on the map
     assert len(re.findall(r'<path d="M', svg)) > 5  # country outlines around the places
     radii = [float(r) for r in re.findall(r'<circle class="marker"[^>]* r="([\d.]+)"', svg)]
@@ -56,18 +59,30 @@ def test_place_pages_show_a_locator_map(site):
 
 def test_a_dossier_without_coordinates_says_so(tmp_path):
     root = make_site(tmp_path, {"content/a.md": page("خبر", "2020-01-01", places=["مكان"])})
-    assert run_cli("build", "--content", "content", "--out", "site", "--no-search", cwd=root).returncode == 0
+    assert (
+        run_cli(
+            "build", "--content", "content", "--out", "site", "--no-search", cwd=root
+        ).returncode
+        == 0
+    )
     html = (root / "site" / "map" / "index.html").read_text(encoding="utf-8")
     assert "<svg" not in html and "لا أماكن معروفة الإحداثيات بعد" in html
 
 
 class Place:
     def __init__(self, name: str, coordinates, pages: int = 1):
-        self.name, self.coordinates, self.pages, self.output_path = name, coordinates, [None] * pages, ""
+        self.name, self.coordinates, self.pages, self.output_path = (
+            name,
+            coordinates,
+            [None] * pages,
+            "",
+        )
 
 
 def test_markers_fall_where_their_coordinates_are():
-    view = places_map([Place("غرب", (35.0, 36.0), 3), Place("شرق", (35.0, 42.0)), Place("شمال", (38.0, 39.0))])
+    view = places_map(
+        [Place("غرب", (35.0, 36.0), 3), Place("شرق", (35.0, 42.0)), Place("شمال", (38.0, 39.0))]
+    )
     by_name = {m.term.name: m for m in view.markers}
     assert by_name["غرب"].x < by_name["شرق"].x and by_name["شمال"].y < by_name["غرب"].y
     width, height = map(float, view.view_box.split()[2:])

@@ -1,12 +1,13 @@
 """`build.py ingest --retag`: new gazetteer entries reach pages already ingested; curation stays."""
+
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from dossier.load import parse_front_matter, split_front_matter
 from dossier.retag import merge_names
 from dossier.yamltext import set_top_level
@@ -28,7 +29,9 @@ people:
 
 
 def run(root: Path, *args: str):
-    result = run_cli("ingest", "--seeds", "seeds", "--content", "content", *args, cwd=root, timeout=120)
+    result = run_cli(
+        "ingest", "--seeds", "seeds", "--content", "content", *args, cwd=root, timeout=120
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -67,19 +70,30 @@ def curate(page: Path) -> str:
 def test_retag_adds_new_finds_drops_withdrawn_ones_and_keeps_curation(ingested):
     root = ingested.parent.parent
     curated = curate(ingested)
-    (root / "content" / "_data" / "entities.yaml").write_text(GAZETTEER.replace(
-        "  - name: حلب\n", "  - name: حلب\n    disabled: true\n  - name: منبج\n"), encoding="utf-8")
+    (root / "content" / "_data" / "entities.yaml").write_text(
+        GAZETTEER.replace("  - name: حلب\n", "  - name: حلب\n    disabled: true\n  - name: منبج\n"),
+        encoding="utf-8",
+    )
     result = run(root, "--retag")
     assert result.returncode == 0, result.stderr
     assert f"{ingested.relative_to(root)}: places +منبج -حلب" in result.stdout
     meta = front(ingested)
     assert meta["places"] == ["قرية يدوية", "منبج"]  # the curator's place stays, Aleppo is dropped
     assert meta["people"] == ["سامر يوسف"]  # still detected, but the curator took هادي نور off
-    assert meta["detected"]["people"] == ["سامر يوسف", "هادي نور"]  # kept in the record, so it stays off
+    assert meta["detected"]["people"] == [
+        "سامر يوسف",
+        "هادي نور",
+    ]  # kept in the record, so it stays off
     assert meta["title"] == "عنوان المحرر: جديد" and meta["status"] == "reviewed"
     after = ingested.read_text(encoding="utf-8")
-    untouched = [line for line in curated.split("\n") if not line.startswith(("- ", "places", "detected", "  "))]
-    assert [line for line in after.split("\n") if line in untouched] == untouched  # every other line as it was
+    untouched = [
+        line
+        for line in curated.split("\n")
+        if not line.startswith(("- ", "places", "detected", "  "))
+    ]
+    assert [
+        line for line in after.split("\n") if line in untouched
+    ] == untouched  # every other line as it was
     assert after.endswith("\nفقرة أضافها المحرر.\n") and "status: reviewed  # checked" in after
     again = run(root, "--retag")
     assert again.stdout == "" and "0 page(s) changed" in again.stderr
@@ -91,7 +105,10 @@ def test_a_page_without_a_record_only_gains_names(tmp_path):
     (content / "_data").mkdir(parents=True)
     (content / "_data" / "entities.yaml").write_text(GAZETTEER, encoding="utf-8")
     page = content / "old.md"
-    page.write_text("---\ntitle: خبر قديم\nplaces: [مكان كتبه المحرر]\n---\n\nزيارة إلى حلب.\n", encoding="utf-8")
+    page.write_text(
+        "---\ntitle: خبر قديم\nplaces: [مكان كتبه المحرر]\n---\n\nزيارة إلى حلب.\n",
+        encoding="utf-8",
+    )
     result = run_cli("ingest", "--retag", "--content", "content", cwd=tmp_path)
     assert result.returncode == 0 and "content/old.md: places +حلب" in result.stdout
     meta = front(page)
@@ -114,7 +131,10 @@ def test_merge_names_tells_the_curators_names_from_detected_ones():
     same = str
     assert merge_names(["أ", "ب"], ["أ"], [], same) == (["ب"], [])  # أ withdrawn, ب the curator's
     assert merge_names(["ب"], ["أ"], ["أ"], same) == (["ب"], ["أ"])  # أ taken off by hand stays off
-    assert merge_names(["أ"], None, ["ج"], same) == (["أ", "ج"], ["ج"])  # no record: nothing dropped
+    assert merge_names(["أ"], None, ["ج"], same) == (
+        ["أ", "ج"],
+        ["ج"],
+    )  # no record: nothing dropped
 
 
 def test_set_top_level_replaces_one_key_and_keeps_the_rest():
@@ -128,4 +148,6 @@ def test_set_top_level_replaces_one_key_and_keeps_the_rest():
     changed = set_top_level(text, "places", ["منبج"])
     assert changed == text.replace("- حلب", "- منبج")
     assert set_top_level(text, "people", []).endswith("people: []\nsummary: ملخص")
-    assert set_top_level(text, "detected", {"places": ["منبج"]}).endswith("ملخص\ndetected:\n  places:\n  - منبج")
+    assert set_top_level(text, "detected", {"places": ["منبج"]}).endswith(
+        "ملخص\ndetected:\n  places:\n  - منبج"
+    )

@@ -1,7 +1,9 @@
 """Text fit for every output: characters XML forbids dropped, bidi controls closed."""
+
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from dossier.safe_text import BIDI, EMBEDDINGS, ISOLATES, PDF, PDI, balance_bidi, fit_for_output
@@ -48,7 +50,11 @@ def test_markup_is_the_templates_own_and_passes_unchanged():
     assert fit_for_output(body) is body
 
 
-@given(st.text(alphabet=st.sampled_from(["أ", " ", "\x0b", "\ufffe", *EMBEDDINGS, *ISOLATES, PDF, PDI])))
+@given(
+    st.text(
+        alphabet=st.sampled_from(["أ", " ", "\x0b", "\ufffe", *EMBEDDINGS, *ISOLATES, PDF, PDI])
+    )
+)
 def test_any_text_comes_out_balanced_keeping_its_letters(text):
     cleaned = fit_for_output(text)
     assert balanced(cleaned)

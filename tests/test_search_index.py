@@ -1,4 +1,5 @@
 """The search index: verified before it is published, removed with --no-search, never left behind by SIGTERM."""
+
 from __future__ import annotations
 
 import os
@@ -10,13 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, TINY_SITE, make_site, page, run_cli
+from conftest import ROOT, TINY_SITE, make_site, page
 
 SEARCH_DIR = "pagefind"
 # A stand-in for `python -m pagefind` that runs the real one, then damages what it wrote and still exits 0,
 # as Pagefind does on a full disk: pf_meta emptied, every fragment cut in half.
-FULL_DISK_PAGEFIND = '''\
+FULL_DISK_PAGEFIND = """\
 import os, subprocess, sys
 from pathlib import Path
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,23 +28,48 @@ for meta in output.glob("*.pf_meta"):
     meta.write_bytes(b"")
 for fragment in (output / "fragment").iterdir():
     fragment.write_bytes(fragment.read_bytes()[: fragment.stat().st_size // 2])
-'''
+"""
 
 
 def index_bytes(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted((site / SEARCH_DIR).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted((site / SEARCH_DIR).rglob("*"))
+        if p.is_file()
+    }
 
 
 def build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site", *extra]
-    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        "content",
+        "--out",
+        "site",
+        *extra,
+    ]
+    return subprocess.run(
+        command,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
 
 
 def many_articles(count: int) -> dict[str, str]:
-    return {f"content/n{n:04d}.md": page(f"خبر رقم {n} من القامشلي", f"2019-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
-                                         places=["القامشلي"], body=f"نص طويل عن الخبر {n} في الحسكة. " * 200)
-            for n in range(count)}
+    return {
+        f"content/n{n:04d}.md": page(
+            f"خبر رقم {n} من القامشلي",
+            f"2019-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+            places=["القامشلي"],
+            body=f"نص طويل عن الخبر {n} في الحسكة. " * 200,
+        )
+        for n in range(count)
+    }
 
 
 def test_no_search_build_removes_the_index_an_earlier_build_published(tiny_site):
@@ -52,7 +77,9 @@ def test_no_search_build_removes_the_index_an_earlier_build_published(tiny_site)
     assert (tiny_site / "site" / SEARCH_DIR / "pagefind.js").is_file()
     result = build(tiny_site, "--no-search")
     assert result.returncode == 0, result.stderr
-    assert not (tiny_site / "site" / SEARCH_DIR).exists()  # a deleted article's text must not stay searchable
+    assert not (
+        tiny_site / "site" / SEARCH_DIR
+    ).exists()  # a deleted article's text must not stay searchable
 
 
 def test_an_index_written_incomplete_is_an_error_and_the_published_one_stays(tiny_site, tmp_path):
@@ -61,19 +88,29 @@ def test_an_index_written_incomplete_is_an_error_and_the_published_one_stays(tin
     fake = tmp_path / "full-disk" / "pagefind"
     make_site(fake, {"__init__.py": "", "__main__.py": FULL_DISK_PAGEFIND})
     article = tiny_site / "content" / "2019-a.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("دخل رتل", "دخل رتل طويل"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("دخل رتل", "دخل رتل طويل"), encoding="utf-8"
+    )
 
     result = build(tiny_site, env={"PYTHONPATH": os.pathsep.join([str(fake.parent), str(ROOT)])})
 
     assert result.returncode == 1, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert any(line.startswith(f"{SEARCH_DIR}: the search index was written incomplete") for line in lines), lines
+    assert any(
+        line.startswith(f"{SEARCH_DIR}: the search index was written incomplete") for line in lines
+    ), lines
     assert "Traceback" not in result.stderr
     assert index_bytes(tiny_site / "site") == published
-    assert "دخل رتل طويل" not in (tiny_site / "site/articles/2019-a/index.html").read_text(encoding="utf-8")
-    repaired = build(tiny_site)  # the failed build was not recorded as done: the next one does the work
+    assert "دخل رتل طويل" not in (tiny_site / "site/articles/2019-a/index.html").read_text(
+        encoding="utf-8"
+    )
+    repaired = build(
+        tiny_site
+    )  # the failed build was not recorded as done: the next one does the work
     assert repaired.returncode == 0, repaired.stderr
-    assert "دخل رتل طويل" in (tiny_site / "site/articles/2019-a/index.html").read_text(encoding="utf-8")
+    assert "دخل رتل طويل" in (tiny_site / "site/articles/2019-a/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def children(pid: int) -> set[int]:
@@ -119,38 +156,85 @@ def wait_until(condition, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)"
+)
 def test_sigterm_during_indexing_stops_pagefind_and_leaves_the_old_site(tmp_path):
     root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(300)})
     assert build(root, "--no-search").returncode == 0
-    before = {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
-                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    before = {
+        p.relative_to(root / "site").as_posix(): p.read_bytes()
+        for p in (root / "site").rglob("*")
+        if p.is_file()
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     indexers: set[int] = set()
-    assert wait_until(lambda: bool(indexers.update(pagefind_children(process.pid)) or indexers), 120), "no indexer seen"
+    assert wait_until(
+        lambda: bool(indexers.update(pagefind_children(process.pid)) or indexers), 120
+    ), "no indexer seen"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode != 0
     assert "Traceback" not in stderr
-    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), "Pagefind outlived the build"
-    after = {p.relative_to(root / "site").as_posix(): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), (
+        "Pagefind outlived the build"
+    )
+    after = {
+        p.relative_to(root / "site").as_posix(): p.read_bytes()
+        for p in (root / "site").rglob("*")
+        if p.is_file()
+    }
     assert after == before
     leftovers = sorted(p.name for p in root.iterdir() if p.name.startswith(".site."))
-    assert set(leftovers) <= {".site.cache.json", ".site.lock"}  # the lock file stays; the kernel dropped the lock
+    assert set(leftovers) <= {
+        ".site.cache.json",
+        ".site.lock",
+    }  # the lock file stays; the kernel dropped the lock
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)"
+)
 def test_sigterm_to_the_preview_while_it_indexes_leaves_no_indexer_and_no_partial_index(tmp_path):
     root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(300)})
-    command = [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", "0", "--content", "content",
-               "--seeds", "no-seeds", "--out", "site"]
-    process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    command = [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "serve",
+        "--no-open",
+        "--port",
+        "0",
+        "--content",
+        "content",
+        "--seeds",
+        "no-seeds",
+        "--out",
+        "site",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         indexers: set[int] = set()
-        seen = wait_until(lambda: bool(indexers.update(pagefind_children(process.pid)) or indexers)
-                          and (root / "site" / ".pagefind-new").exists(), 120)
+        seen = wait_until(
+            lambda: (
+                bool(indexers.update(pagefind_children(process.pid)) or indexers)
+                and (root / "site" / ".pagefind-new").exists()
+            ),
+            120,
+        )
         assert seen, "no indexer seen"
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
@@ -158,7 +242,9 @@ def test_sigterm_to_the_preview_while_it_indexes_leaves_no_indexer_and_no_partia
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), "Pagefind outlived the preview"
+    assert wait_until(lambda: not any(alive(pid) for pid in indexers), 10), (
+        "Pagefind outlived the preview"
+    )
     assert not (root / "site" / ".pagefind-new").exists()
     assert not (root / "site" / ".pagefind-old").exists()
 
@@ -166,8 +252,13 @@ def test_sigterm_to_the_preview_while_it_indexes_leaves_no_indexer_and_no_partia
 def test_verifying_an_index_names_what_is_missing(tmp_path):
     from dossier.search import index_problem
 
-    index_dir = make_site(tmp_path / SEARCH_DIR, {"pagefind-entry.json": textwrap.dedent('''\
-        {"version": "1.5.2", "languages": {"ar": {"hash": "ar_1", "wasm": "ar", "page_count": 2}}}''')})
+    index_dir = make_site(
+        tmp_path / SEARCH_DIR,
+        {
+            "pagefind-entry.json": textwrap.dedent("""\
+        {"version": "1.5.2", "languages": {"ar": {"hash": "ar_1", "wasm": "ar", "page_count": 2}}}""")
+        },
+    )
     assert index_problem(index_dir, 3) == "2 of 3 pages indexed"
     (index_dir / "pagefind.js").write_bytes(b"")
     assert index_problem(index_dir, 2) == "pagefind.js is empty"
@@ -177,7 +268,11 @@ def test_verifying_an_index_names_what_is_missing(tmp_path):
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def filters(site: Path) -> dict[str, dict[str, list[int]]]:
@@ -192,9 +287,16 @@ def filters(site: Path) -> dict[str, dict[str, list[int]]]:
 
 def test_two_cold_builds_give_the_same_bytes_search_index_included(tmp_path):
     """Pagefind writes filters in hash-map order, a new one each run; the build sorts them and renames the files."""
-    articles = {f"content/f{n:02d}.md": page(f"خبر {n}", f"2019-01-{n + 1:02d}", places=["القامشلي", "الحسكة", "سوريا"][: n % 3 + 1],
-                                            people=["مارك إسبر"] if n % 2 else [], sources=["سانا", "RT"][: n % 2 + 1])
-                for n in range(12)}
+    articles = {
+        f"content/f{n:02d}.md": page(
+            f"خبر {n}",
+            f"2019-01-{n + 1:02d}",
+            places=["القامشلي", "الحسكة", "سوريا"][: n % 3 + 1],
+            people=["مارك إسبر"] if n % 2 else [],
+            sources=["سانا", "RT"][: n % 2 + 1],
+        )
+        for n in range(12)
+    }
     root = make_site(tmp_path / "dossier", {**TINY_SITE, **articles})
     for out in ("one", "two"):
         assert build(root, "--out", out).returncode == 0
@@ -223,7 +325,7 @@ def test_sorting_the_index_keeps_every_filter_value_and_page(tiny_site, monkeypa
 def test_cbor_items_are_read_and_written_back_to_the_same_bytes():
     from dossier.index_files import Unreadable, decode, encode
 
-    value = ["الأماكن", [[b"\x00\x01", 23, 24, 255, 256, 65536, 2 ** 32, -1, -25]], []]
+    value = ["الأماكن", [[b"\x00\x01", 23, 24, 255, 256, 65536, 2**32, -1, -25]], []]
     data = encode(value)
     assert decode(data, 0) == (value, len(data))
     with pytest.raises(Unreadable):

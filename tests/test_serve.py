@@ -1,6 +1,8 @@
 """Preview: rebuild logic tested directly, then the real server over HTTP, then a real browser reloading."""
+
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -8,21 +10,22 @@ import socket
 import subprocess
 import sys
 import time
-import http.client
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import ROOT, make_site, page
+
 from dossier.builder import Builder
-from dossier.serve import Preview, make_app, resolve_request, with_banner
+from dossier.serve import Preview, resolve_request, with_banner
 
 
 def preview_for(root: Path) -> Preview:
-    builder = Builder(root / "content", root / "site", search=False, swap=False)  # as build.py serve makes it
+    builder = Builder(
+        root / "content", root / "site", search=False, swap=False
+    )  # as build.py serve makes it
     preview = Preview(builder, root / "seeds", [root / "content", root / "layouts", root / "seeds"])
     (root / "seeds").mkdir(exist_ok=True)
     preview.build()
@@ -44,7 +47,9 @@ def bump(path: Path) -> None:
 def test_edited_article_changes_its_page_listings_and_terms(tiny_site):
     preview = preview_for(tiny_site)
     article = tiny_site / "content/2019-a.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("دخل رتل", "دخل رتل كبير"), encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("دخل رتل", "دخل رتل كبير"), encoding="utf-8"
+    )
     bump(article)
     changed = rebuild(preview)
     assert "articles/2019-a/index.html" in changed
@@ -55,9 +60,16 @@ def test_edited_article_changes_its_page_listings_and_terms(tiny_site):
 
 def test_new_and_deleted_articles(tiny_site):
     preview = preview_for(tiny_site)
-    make_site(tiny_site, {"content/new.md": page("خبر جديد من الحسكة", "2019-12-01", places=["الحسكة"])})
+    make_site(
+        tiny_site, {"content/new.md": page("خبر جديد من الحسكة", "2019-12-01", places=["الحسكة"])}
+    )
     changed = rebuild(preview)
-    assert {"articles/new/index.html", "index.html", "timeline/index.html", "places/الحسكة/index.html"} <= set(changed)
+    assert {
+        "articles/new/index.html",
+        "index.html",
+        "timeline/index.html",
+        "places/الحسكة/index.html",
+    } <= set(changed)
     (tiny_site / "content/new.md").unlink()
     changed = rebuild(preview)
     assert "articles/new/index.html" in changed
@@ -66,7 +78,12 @@ def test_new_and_deleted_articles(tiny_site):
 
 def test_layout_edit_rebuilds_every_page_using_it(tiny_site):
     preview = preview_for(tiny_site)
-    make_site(tiny_site, {"layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'})
+    make_site(
+        tiny_site,
+        {
+            "layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'
+        },
+    )
     assert rebuild(preview) == ["404.html"]
 
 
@@ -90,7 +107,10 @@ def test_poll_rebuilds_once_for_a_burst_of_saves(tiny_site):
     preview = preview_for(tiny_site)
     before = preview.rebuilds
     for number in range(5):
-        make_site(tiny_site, {f"content/burst-{number}.md": page(f"خبر {number}", "2019-12-0%d" % (number + 1))})
+        make_site(
+            tiny_site,
+            {f"content/burst-{number}.md": page(f"خبر {number}", "2019-12-0%d" % (number + 1))},
+        )
     assert preview.poll() is True
     assert preview.rebuilds == before + 1
     assert preview.poll() is False
@@ -113,8 +133,18 @@ def test_requests_never_leave_the_site(tmp_path):
     (site / "link.txt").symlink_to(tmp_path / "secret.txt")
     (site / "dirlink").symlink_to(tmp_path)
     assert resolve_request(site, "/a/") == (site / "a/index.html").resolve()
-    for attack in ["/../secret.txt", "/%2e%2e/secret.txt", "/a/../../secret.txt", "/link.txt", "/dirlink/secret.txt",
-                   "/..%2fsecret.txt", "/%2E%2E%2Fsecret.txt", "/a/%00", "/..\\secret.txt", "/.hidden"]:
+    for attack in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/a/../../secret.txt",
+        "/link.txt",
+        "/dirlink/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/a/%00",
+        "/..\\secret.txt",
+        "/.hidden",
+    ]:
         assert resolve_request(site, attack) is None, attack
 
 
@@ -155,9 +185,25 @@ def server(tiny_site):
     port = free_port()
     (tiny_site / "seeds").mkdir(exist_ok=True)
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port),
-         "--content", str(tiny_site / "content"), "--seeds", str(tiny_site / "seeds"), "--out", str(tiny_site / "site")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--no-open",
+            "--port",
+            str(port),
+            "--content",
+            str(tiny_site / "content"),
+            "--seeds",
+            str(tiny_site / "seeds"),
+            "--out",
+            str(tiny_site / "site"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     base = f"http://127.0.0.1:{port}/"
 
     def up():
@@ -178,12 +224,16 @@ def test_server_serves_edits_and_shows_then_clears_the_error_banner(server):
     root, base, process = server
     article = root / "content/2019-a.md"
     good = article.read_text(encoding="utf-8")
-    article.write_text(good.replace("دخل رتل إلى القامشلي اليوم.", "نص جديد تماما من المحرر."), encoding="utf-8")
+    article.write_text(
+        good.replace("دخل رتل إلى القامشلي اليوم.", "نص جديد تماما من المحرر."), encoding="utf-8"
+    )
     wait_for(lambda: "نص جديد تماما من المحرر." in fetch(base + "articles/2019-a/"))
     article.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     wait_for(lambda: "dossier-build-errors" in fetch(base))
     banner_page = fetch(base + "articles/2019-a/")
-    assert "2019-a.md:2:" in banner_page and "نص جديد تماما من المحرر." in banner_page  # last good site, plus banner
+    assert (
+        "2019-a.md:2:" in banner_page and "نص جديد تماما من المحرر." in banner_page
+    )  # last good site, plus banner
     article.write_text(good, encoding="utf-8")
     wait_for(lambda: "dossier-build-errors" not in fetch(base))
     assert fetch(base + "..%2f..%2fetc/passwd").find("root:") < 0
@@ -203,7 +253,7 @@ def test_server_prints_rebuild_time(server):
     process.terminate()
     output = process.communicate(timeout=10)[0]
     assert re.search(r"rebuilt \d+ page\(s\) in \d+ ms", output), output
-    assert f"serving" in output and base in output
+    assert "serving" in output and base in output
 
 
 def test_head_requests_are_answered_without_a_body(server):

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import SEED
+
 from dossier.split import (
+    content_words,
     is_byline,
     is_subhead,
     is_title_shaped,
-    content_words,
     seed_lines,
     split_articles,
 )
@@ -194,8 +194,10 @@ def test_what_makes_a_byline_or_dateline(line, byline):
 )
 @pytest.mark.parametrize("gap", ["\n", "\n\n"])
 def test_a_byline_under_the_headline_stays_with_its_article_and_is_never_a_title(under, gap):
-    text = (f"{HEAD_A}{gap}{under}\n\n{LEAD_A}\n\n{BODY_A}\n\n"
-            f"{HEAD_B}{gap}{under}\n\n{LEAD_B}\n\n{BODY_B}")
+    text = (
+        f"{HEAD_A}{gap}{under}\n\n{LEAD_A}\n\n{BODY_A}\n\n"
+        f"{HEAD_B}{gap}{under}\n\n{LEAD_B}\n\n{BODY_B}"
+    )
     first, second = split_articles(text)
     assert (first.title, second.title) == (HEAD_A, HEAD_B)
     assert [t for _, t in first.dateline] == [under] == [t for _, t in second.dateline]

@@ -1,4 +1,5 @@
 """Bytes to text: every encoding a seed arrives in, empty and binary files, and atomic writes."""
+
 from __future__ import annotations
 
 import codecs
@@ -7,8 +8,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED
+
 from dossier import textio
 from dossier.errors import ContentError
 from dossier.textio import atomic_write, decode_text
@@ -17,7 +18,9 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 SHORT = "قوات أمريكية في القامشلي\n\nتوجهت مدرعات أمريكية، اليوم الأربعاء، إلى قاعدة “هيمو”.\n"
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1256"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1256"]
+)
 def test_the_bundled_seed_reads_the_same_in_every_encoding(encoding):
     assert decode_text(SEED_TEXT.encode(encoding), "seed.txt") == SEED_TEXT
 
@@ -36,33 +39,50 @@ def test_crlf_in_utf16_becomes_lf():
     assert decode_text(SEED_TEXT.replace("\n", "\r\n").encode("utf-16"), "seed.txt") == SEED_TEXT
 
 
-@pytest.mark.parametrize("data", [
-    b"", b"   \n\r\n\t", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
-    "\u00a0\u00a0\n \u00a0\n".encode("utf-8"), " \r\n".encode("utf-16"), b"\x00\x00\x00",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"   \n\r\n\t",
+        codecs.BOM_UTF8,
+        codecs.BOM_UTF16_LE,
+        codecs.BOM_UTF16_BE,
+        codecs.BOM_UTF32_LE,
+        "\u00a0\u00a0\n \u00a0\n".encode("utf-8"),
+        " \r\n".encode("utf-16"),
+        b"\x00\x00\x00",
+    ],
+)
 def test_empty_files_are_refused_by_name(data):
     with pytest.raises(ContentError) as caught:
         decode_text(data, "seeds/empty.txt")
     assert str(caught.value) == "seeds/empty.txt: the file is empty; skipped"
 
 
-PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+PNG_HEADER = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
+)
 
 
-@pytest.mark.parametrize("data", [
-    PNG_HEADER + zlib.compress(os.urandom(4000)),
-    zlib.compress(SEED_TEXT.encode("utf-8")),
-    bytes(range(256)) * 20,
-    b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64 + b"\x01\x02\x03" * 200,
-    "نص".encode("utf-8") + b"\x00\x01\x02\x03\x04" * 50,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        PNG_HEADER + zlib.compress(os.urandom(4000)),
+        zlib.compress(SEED_TEXT.encode("utf-8")),
+        bytes(range(256)) * 20,
+        b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64 + b"\x01\x02\x03" * 200,
+        "نص".encode("utf-8") + b"\x00\x01\x02\x03\x04" * 50,
+    ],
+)
 def test_binary_files_are_refused_by_name(data):
     with pytest.raises(ContentError) as caught:
         decode_text(data, "seeds/photo.png")
     assert str(caught.value).startswith("seeds/photo.png: this is not a text file")
 
 
-@pytest.mark.parametrize("stray", ["\x1b", "\x02", "\x00", "\x7f", "\x9b", "\ufffe", "\uffff", "\x08"])
+@pytest.mark.parametrize(
+    "stray", ["\x1b", "\x02", "\x00", "\x7f", "\x9b", "\ufffe", "\uffff", "\x08"]
+)
 def test_a_stray_control_character_in_a_long_text_is_dropped(stray):
     # Invisible in any editor, forbidden in HTML, and it would make the feed malformed XML.
     text = SEED_TEXT.replace("الخميس", "الخميس" + stray, 1)

@@ -1,4 +1,5 @@
 """Writing site/: what a stopped writer leaves behind never blocks or leaks into the next build."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,13 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import make_site, page, run_cli
 
 
 def build(root: Path, *extra: str):
-    return run_cli("build", "--content", "content", "--out", "site", "--no-search", *extra,
-                   cwd=root)
+    return run_cli(
+        "build", "--content", "content", "--out", "site", "--no-search", *extra, cwd=root
+    )
 
 
 def edit_title(root: Path, title: str) -> None:
@@ -32,7 +33,6 @@ def test_a_stray_temporary_file_never_blocks_a_build(tiny_site):
     assert "عنوان جديد للمقال" in article.read_text("utf-8")
     assert not list((tiny_site / "site").rglob(".tmp-*"))
     assert not (tiny_site / ".site.staging").exists()
-
 
 
 def files_of(site: Path) -> dict[str, bytes]:

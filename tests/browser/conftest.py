@@ -1,4 +1,5 @@
 """Browser fixtures: fixture sites built once per session, served on 127.0.0.1, and one headless Chromium."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,12 +13,20 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, TINY_SITE, make_site, page, run_cli  # tests/conftest.py
 
-CHROMIUM = Path(os.environ.get("DOSSIER_CHROMIUM", "/usr/bin/chromium"))  # Debian's; Playwright cannot download one here
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM = Path(
+    os.environ.get("DOSSIER_CHROMIUM", "/usr/bin/chromium")
+)  # Debian's; Playwright cannot download one here
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 NPM_INSTALL = "npm install --no-save --no-audit --no-fund --prefix . vnu-jar axe-core"
@@ -36,6 +45,7 @@ def require(available: bool, reason: str) -> None:
 
 
 # Tools ---------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -68,6 +78,7 @@ def axe_source() -> str:
 
 # Sites ---------------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Served:
     """A built site and where it is served: `url(path)` is the address of an output path."""
@@ -84,8 +95,16 @@ class Served:
 
 
 def build_site(content_dir: Path, out_dir: Path) -> Path:
-    result = run_cli("build", "--content", str(content_dir), "--out", str(out_dir),
-                     "--base-url", "https://example.org/dossier/", cwd=out_dir.parent)
+    result = run_cli(
+        "build",
+        "--content",
+        str(content_dir),
+        "--out",
+        str(out_dir),
+        "--base-url",
+        "https://example.org/dossier/",
+        cwd=out_dir.parent,
+    )
     assert result.returncode == 0, result.stderr
     return out_dir
 
@@ -93,14 +112,18 @@ def build_site(content_dir: Path, out_dir: Path) -> Path:
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serve one built folder under SUB_PATH only, answering misses with its 404 page, as static hosts do."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".js": "text/javascript", ".xml": "application/xml"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+        ".xml": "application/xml",
+    }
 
     def translate_path(self, path: str) -> str:
         request_path = urlsplit(path).path
         if not request_path.startswith(SUB_PATH):
             return str(Path(self.directory) / ".outside-the-sub-path")
-        return super().translate_path("/" + request_path[len(SUB_PATH):])
+        return super().translate_path("/" + request_path[len(SUB_PATH) :])
 
     def send_error(self, code, message=None, explain=None):
         not_found = Path(self.directory) / "404.html"
@@ -145,14 +168,20 @@ def dossier_built(tmp_path_factory) -> Path:
 
 
 # Words with clitics attached in the article itself, which a bare query must find.
-CLITICS_ARTICLE = page("رحلة عبر الشمال", "2019-11-15", summary="قافلة في طريقها.",
-                       body="عبرت فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب.")
+CLITICS_ARTICLE = page(
+    "رحلة عبر الشمال",
+    "2019-11-15",
+    summary="قافلة في طريقها.",
+    body="عبرت فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب.",
+)
 
 
 @pytest.fixture(scope="session")
 def search_built(tmp_path_factory) -> Path:
     """The tiny dossier plus one article whose words carry clitics."""
-    root = make_site(tmp_path_factory.mktemp("search"), {**TINY_SITE, "content/2019-d.md": CLITICS_ARTICLE})
+    root = make_site(
+        tmp_path_factory.mktemp("search"), {**TINY_SITE, "content/2019-d.md": CLITICS_ARTICLE}
+    )
     return build_site(root / "content", root / "site")
 
 
@@ -175,6 +204,7 @@ def dossier(dossier_built):
 
 
 # Visits --------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Visit:
@@ -205,7 +235,9 @@ class Visit:
 
 def new_page(browser, url: str, width: int = 1280, javascript: bool = True):
     """Open a URL in a fresh browser context, recording what the page does; returns (context, page, visit)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript, locale="ar")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=javascript, locale="ar"
+    )
     page = context.new_page()
     visit = Visit()
     visit.record(page)
@@ -236,8 +268,12 @@ def screenshot_widths(browser, url: str, name: str) -> None:
         try:
             page = context.new_page()
             page.goto(url)
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 0, f"{name}: {overflow} px wider than the screen at {width}"
-            page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{name}-{width}.png"), full_page=True)
+            page.screenshot(
+                path=str(ARTIFACTS / "screenshots" / f"{name}-{width}.png"), full_page=True
+            )
         finally:
             context.close()

@@ -1,5 +1,6 @@
 """Cite this page: every article and entity page says how to cite it, in Arabic and as BibTeX and CSL-JSON,
 with the reader's date of access filled in."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,11 @@ def test_an_article_s_citation_has_title_dossier_date_address_and_access_date(op
     assert csl["URL"] == "https://example.org/dossier/articles/2019-c/"
     assert csl["accessed"]["date-parts"][0][0] in (today.year, today.year - 1, today.year + 1)
     bibtex = page.locator(".cite-bibtex").text_content()
-    assert bibtex.startswith("@misc{dossier-2019-c,") and "urldate = {" in bibtex and "date = {2019-10}" in bibtex
+    assert (
+        bibtex.startswith("@misc{dossier-2019-c,")
+        and "urldate = {" in bibtex
+        and "date = {2019-10}" in bibtex
+    )
     assert visit.console_errors == []
 
 

@@ -1,4 +1,5 @@
 """Keyboard use: the skip link comes first and works, and focus is always visible."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,10 +24,15 @@ def test_skip_link_comes_first_and_moves_focus_to_the_content(open_page, dossier
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('main') !== null"), "the next stop is inside the content"
+    assert page.evaluate("document.activeElement.closest('main') !== null"), (
+        "the next stop is inside the content"
+    )
 
 
-@pytest.mark.parametrize("path", ["index.html", "timeline/index.html", "search/index.html?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7"])
+@pytest.mark.parametrize(
+    "path",
+    ["index.html", "timeline/index.html", "search/index.html?q=%D8%B3%D9%88%D8%B1%D9%8A%D8%A7"],
+)
 def test_every_focus_stop_is_visible(open_page, dossier, path):
     page, visit = open_page(dossier.url(path))
     if "search" in path:
@@ -37,7 +43,9 @@ def test_every_focus_stop_is_visible(open_page, dossier, path):
         focused = page.evaluate(FOCUS_STYLE)
         if focused["tag"] == "body":
             break
-        page.evaluate("document.activeElement.scrollIntoViewIfNeeded && document.activeElement.scrollIntoViewIfNeeded()")
+        page.evaluate(
+            "document.activeElement.scrollIntoViewIfNeeded && document.activeElement.scrollIntoViewIfNeeded()"
+        )
         if not (page.evaluate(FOCUS_STYLE)["on_screen"] and focused["outline"]):
             hidden.append(focused)
     assert hidden == []

@@ -1,4 +1,5 @@
 """A crawl from the home page, served from a sub-path: every internal link, asset and #fragment resolves."""
+
 from __future__ import annotations
 
 import urllib.error
@@ -66,13 +67,19 @@ def crawl(start: str) -> tuple[dict[str, int], list[str], int]:
         ids[url] = page.ids
         for link in page.links:
             target, fragment = urldefrag(urljoin(url, link))
-            if urlsplit(target).scheme not in ("http", "https") or urlsplit(target).netloc != urlsplit(root).netloc:
+            if (
+                urlsplit(target).scheme not in ("http", "https")
+                or urlsplit(target).netloc != urlsplit(root).netloc
+            ):
                 continue  # other hosts are never fetched by the site: test_pages checks the browser's requests
             if fragment:
                 fragments.append((url, target, fragment))
             queue.append(target)
-    broken_fragments = [f"{page} -> {target}#{fragment}" for page, target, fragment in fragments
-                        if target in ids and fragment not in ids[target]]
+    broken_fragments = [
+        f"{page} -> {target}#{fragment}"
+        for page, target, fragment in fragments
+        if target in ids and fragment not in ids[target]
+    ]
     return statuses, broken_fragments, pages
 
 
@@ -82,8 +89,14 @@ def test_crawl_from_home_finds_no_broken_link(request, site):
     statuses, broken_fragments, pages = crawl(served.url())
     assert {url: status for url, status in statuses.items() if status != 200} == {}
     assert broken_fragments == []
-    assert all(urlsplit(url).path.startswith(SUB_PATH) for url in statuses), "no link escapes the sub-path"
-    html_outputs = [p for p in served.site_dir.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html"]
+    assert all(urlsplit(url).path.startswith(SUB_PATH) for url in statuses), (
+        "no link escapes the sub-path"
+    )
+    html_outputs = [
+        p
+        for p in served.site_dir.rglob("*.html")
+        if "pagefind" not in p.parts and p.name != "404.html"
+    ]
     assert pages >= len(html_outputs), "every page but 404 is reachable from home"
 
 

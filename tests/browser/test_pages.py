@@ -1,4 +1,5 @@
 """What a reader would notice, in headless Chromium: accessibility, privacy, console, layout, fonts, page weight."""
+
 from __future__ import annotations
 
 import json
@@ -103,13 +104,27 @@ def measure(browser, url: str, name: str, width: int, axe_source: str) -> Report
         if width == DESKTOP:
             page.add_script_tag(content=axe_source)
             results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-            violations = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-                           "nodes": [n["target"] for n in v["nodes"]][:5]} for v in results["violations"]]
+            violations = [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "nodes": [n["target"] for n in v["nodes"]][:5],
+                }
+                for v in results["violations"]
+            ]
         if name in SCREENSHOT_PAGES:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
-        return Report(url, list(visit.requests), failed, list(visit.console_errors), measures, visit.bytes_by_type(),
-                      violations)
+        return Report(
+            url,
+            list(visit.requests),
+            failed,
+            list(visit.console_errors),
+            measures,
+            visit.bytes_by_type(),
+            violations,
+        )
     finally:
         context.close()
 
@@ -124,7 +139,11 @@ def test_no_serious_accessibility_violation(reports, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_only_the_site_itself_is_contacted(reports, dossier, name, width):
     report = reports(name, width)
-    foreign = [u for u in report.requests if not u.startswith("data:") and urlsplit(u).netloc != dossier.host]
+    foreign = [
+        u
+        for u in report.requests
+        if not u.startswith("data:") and urlsplit(u).netloc != dossier.host
+    ]
     assert foreign == []
     assert len(report.requests) >= 3, "the stylesheet and fonts were requested and recorded"
 
@@ -148,8 +167,13 @@ def test_nothing_is_downloaded_twice(reports, name):
 def test_preloaded_fonts_are_used(reports, name):
     """Each preloaded file (named by subset and weight) is the source of a font face the page loaded."""
     measures = reports(name, DESKTOP).measures
-    loaded = {("arabic" if "U+600-6FF" in face[2] else "latin", face[1]) for face in measures["fonts"]}
-    preloaded = {re.search(r"-(arabic|latin)-(\d+)-normal\.woff2$", href).groups() for href in measures["preloads"]}
+    loaded = {
+        ("arabic" if "U+600-6FF" in face[2] else "latin", face[1]) for face in measures["fonts"]
+    }
+    preloaded = {
+        re.search(r"-(arabic|latin)-(\d+)-normal\.woff2$", href).groups()
+        for href in measures["preloads"]
+    }
     assert ("arabic", "400") in preloaded
     assert preloaded <= loaded
 
@@ -159,7 +183,9 @@ def test_headings_in_order_and_landmarks(reports, name):
     measures = reports(name, DESKTOP).measures
     levels = measures["headings"]
     assert levels[0] == 1 and levels.count(1) == 1, levels
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading level is skipped: {levels}"
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (
+        f"a heading level is skipped: {levels}"
+    )
     assert len(measures["landmarks"]) == 4, measures["landmarks"]
 
 
@@ -176,11 +202,22 @@ def test_text_runs_right_to_left(reports, name, width):
     measures = reports(name, width).measures
     title = measures["title"]
     assert (measures["lang"], measures["dir"], title["direction"]) == ("ar", "rtl", "rtl")
-    assert set(measures["inputs"]) == {"rtl"}, "an empty search box (and its placeholder) reads right to left"
-    assert abs(title["text_right"] - title["content_right"]) <= 1, "the title starts at the right edge of its box"
-    assert abs(title["content_right"] - title["main_right"]) <= 1, "the title's box is at the right of the page"
-    if title["text_right"] - title["text_left"] < title["content_right"] - title["content_left"] - 10:
-        assert title["text_left"] > title["content_left"] + 5, "a short title leaves its space on the left"
+    assert set(measures["inputs"]) == {"rtl"}, (
+        "an empty search box (and its placeholder) reads right to left"
+    )
+    assert abs(title["text_right"] - title["content_right"]) <= 1, (
+        "the title starts at the right edge of its box"
+    )
+    assert abs(title["content_right"] - title["main_right"]) <= 1, (
+        "the title's box is at the right of the page"
+    )
+    if (
+        title["text_right"] - title["text_left"]
+        < title["content_right"] - title["content_left"] - 10
+    ):
+        assert title["text_left"] > title["content_left"] + 5, (
+            "a short title leaves its space on the left"
+        )
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -1,4 +1,5 @@
 """Live reload in a real browser: an open page follows edits by itself, shows the error banner, and drops it after the fix."""
+
 from __future__ import annotations
 
 import os
@@ -9,19 +10,26 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import ROOT, TINY_SITE, make_site, page  # tests/conftest.py
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = "content/2019-a.md"
 WAIT_MS = 30_000
-CONNECTED = ("() => !!(window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.socket"
-             " && window.LiveReload.connector.socket.readyState === 1)")
+CONNECTED = (
+    "() => !!(window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.socket"
+    " && window.LiveReload.connector.socket.readyState === 1)"
+)
 
 
 def article_text(body: str) -> str:
-    return page("وصول رتل إلى القامشلي", "2019-11-13", places=["القامشلي", "سوريا"], summary="رتل في القامشلي.", body=body)
+    return page(
+        "وصول رتل إلى القامشلي",
+        "2019-11-13",
+        places=["القامشلي", "سوريا"],
+        summary="رتل في القامشلي.",
+        body=body,
+    )
 
 
 def free_port() -> int:
@@ -38,9 +46,25 @@ def preview(tmp_path):
     port = free_port()
     log = (tmp_path / "serve.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port), "--content", str(root / "content"),
-         "--seeds", str(root / "seeds"), "--out", str(root / "site")],
-        cwd=root, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        [
+            sys.executable,
+            str(ROOT / "build.py"),
+            "serve",
+            "--no-open",
+            "--port",
+            str(port),
+            "--content",
+            str(root / "content"),
+            "--seeds",
+            str(root / "seeds"),
+            "--out",
+            str(root / "site"),
+        ],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -49,7 +73,9 @@ def preview(tmp_path):
                 urllib.request.urlopen(base, timeout=2).read()
                 break
             except OSError:
-                assert time.monotonic() < deadline and process.poll() is None, "the preview server did not start"
+                assert time.monotonic() < deadline and process.poll() is None, (
+                    "the preview server did not start"
+                )
                 time.sleep(0.2)
         yield root, base
     finally:
@@ -60,16 +86,22 @@ def preview(tmp_path):
             process.kill()
             process.wait()
         log.close()
-        print((tmp_path / "serve.log").read_text(encoding="utf-8")[-3000:])  # shown when a test fails
+        print(
+            (tmp_path / "serve.log").read_text(encoding="utf-8")[-3000:]
+        )  # shown when a test fails
 
 
 def save_and_wait(browser_page, root, text: str, condition: str) -> None:
     """Mark the open page, save the article, and wait until a page without the mark (so the browser reloaded it
     by itself) meets the condition; it may take more than one reload, a save being seen half-written first."""
     browser_page.wait_for_function(CONNECTED, timeout=WAIT_MS)
-    browser_page.evaluate("window.__stillTheSamePage = true")  # before the save, or a quick reload would be missed
+    browser_page.evaluate(
+        "window.__stillTheSamePage = true"
+    )  # before the save, or a quick reload would be missed
     (root / ARTICLE).write_text(text, encoding="utf-8")  # in place, as many editors save
-    browser_page.wait_for_function(f"() => window.__stillTheSamePage === undefined && ({condition})", timeout=WAIT_MS)
+    browser_page.wait_for_function(
+        f"() => window.__stillTheSamePage === undefined && ({condition})", timeout=WAIT_MS
+    )
 
 
 def main_shows(text: str) -> str:
@@ -83,22 +115,39 @@ def test_an_open_page_reloads_by_itself_after_an_edit(open_page, preview):
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
     assert "النص الأول للمقال." in browser_page.inner_text("main")
-    save_and_wait(browser_page, root, article_text("نص جديد كتبه المحرر للتو."),
-                  f"!{BANNER} && {main_shows('نص جديد كتبه المحرر للتو.')}")
+    save_and_wait(
+        browser_page,
+        root,
+        article_text("نص جديد كتبه المحرر للتو."),
+        f"!{BANNER} && {main_shows('نص جديد كتبه المحرر للتو.')}",
+    )
     assert "النص الأول للمقال." not in browser_page.inner_text("main")
     assert visit.console_errors == []
 
 
-def test_broken_front_matter_shows_the_banner_in_the_open_page_and_the_fix_removes_it(open_page, preview):
+def test_broken_front_matter_shows_the_banner_in_the_open_page_and_the_fix_removes_it(
+    open_page, preview
+):
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
-    save_and_wait(browser_page, root, "---\ntitle: الفصل: الأول\n---\nنص.\n",
-                  f"!!{BANNER} && {BANNER}.innerText.includes('2019-a.md:2:')")
+    save_and_wait(
+        browser_page,
+        root,
+        "---\ntitle: الفصل: الأول\n---\nنص.\n",
+        f"!!{BANNER} && {BANNER}.innerText.includes('2019-a.md:2:')",
+    )
     banner = browser_page.locator("#dossier-build-errors")
     assert banner.is_visible() and "mapping values" in banner.inner_text()
-    assert "النص الأول للمقال." in browser_page.inner_text("main")  # the last good site, under the banner
+    assert "النص الأول للمقال." in browser_page.inner_text(
+        "main"
+    )  # the last good site, under the banner
     assert browser_page.evaluate(f"{BANNER}.getBoundingClientRect().top") <= 1
-    save_and_wait(browser_page, root, article_text("نص مصحح بعد الخطأ."), f"!{BANNER} && {main_shows('نص مصحح بعد الخطأ.')}")
+    save_and_wait(
+        browser_page,
+        root,
+        article_text("نص مصحح بعد الخطأ."),
+        f"!{BANNER} && {main_shows('نص مصحح بعد الخطأ.')}",
+    )
     assert visit.console_errors == []
 
 
@@ -107,5 +156,10 @@ def test_a_second_edit_right_after_the_first_reloads_the_page_again(open_page, p
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
     save_and_wait(browser_page, root, article_text("التعديل الأول."), main_shows("التعديل الأول."))
-    save_and_wait(browser_page, root, article_text("التعديل الثاني بعد لحظة."), main_shows("التعديل الثاني بعد لحظة."))
+    save_and_wait(
+        browser_page,
+        root,
+        article_text("التعديل الثاني بعد لحظة."),
+        main_shows("التعديل الثاني بعد لحظة."),
+    )
     assert visit.console_errors == []

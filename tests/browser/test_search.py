@@ -1,4 +1,5 @@
 """Search in a real browser: every spelling of a query finds its article; filters, keyboard, no-JS and file:// notices."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, quote_plus
@@ -9,11 +10,11 @@ from .conftest import CLITICS_ARTICLE, new_page
 
 pytestmark = pytest.mark.browser
 
-A = "وصول رتل إلى القامشلي"   # places القامشلي, سوريا; person مارك إسبر; source سانا
-B = "إسبر يتحدث عن سوريا"     # place سوريا; person اسبر (مارك إسبر); sources سانا, RT
-C = "تقرير شهري عن الحسكة"    # places الحسكة, سوريا; source RT
-UNDATED = "مقال بلا تاريخ"     # place القامشلي
-D = "رحلة عبر الشمال"          # «فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب»
+A = "وصول رتل إلى القامشلي"  # places القامشلي, سوريا; person مارك إسبر; source سانا
+B = "إسبر يتحدث عن سوريا"  # place سوريا; person اسبر (مارك إسبر); sources سانا, RT
+C = "تقرير شهري عن الحسكة"  # places الحسكة, سوريا; source RT
+UNDATED = "مقال بلا تاريخ"  # place القامشلي
+D = "رحلة عبر الشمال"  # «فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب»
 
 # (query, titles it must find, what it tests): the query's spelling differs from the article's.
 QUERY_VARIANTS = [
@@ -87,19 +88,29 @@ def dossier_search_page(browser, dossier):
     context.close()
 
 
-@pytest.mark.parametrize("query, expected, case", QUERY_VARIANTS, ids=[v[2] for v in QUERY_VARIANTS])
+@pytest.mark.parametrize(
+    "query, expected, case", QUERY_VARIANTS, ids=[v[2] for v in QUERY_VARIANTS]
+)
 def test_query_spelling_variant_finds_the_article(search_page, query, expected, case):
     assert set(search(search_page, query)) == expected, f"{case}: «{query}»"
 
 
-@pytest.mark.parametrize("query, expected, case", ARTICLE_VARIANTS, ids=[v[2] for v in ARTICLE_VARIANTS])
-def test_bare_query_finds_the_article_s_word_with_clitics(search_page, search_built, query, expected, case):
+@pytest.mark.parametrize(
+    "query, expected, case", ARTICLE_VARIANTS, ids=[v[2] for v in ARTICLE_VARIANTS]
+)
+def test_bare_query_finds_the_article_s_word_with_clitics(
+    search_page, search_built, query, expected, case
+):
     found = set(search(search_page, query))
     assert found == expected, f"{case}: «{query}»"
     marks = search_page.locator("#search-results mark").all_inner_texts()
     body = CLITICS_ARTICLE.split("---")[-1]
-    assert marks and all(mark in body.split() or mark + "." in body.split() for mark in marks), marks
-    assert "اولي" not in search_page.locator("#search-results p").inner_text(), "no hidden index words in excerpts"
+    assert marks and all(mark in body.split() or mark + "." in body.split() for mark in marks), (
+        marks
+    )
+    assert "اولي" not in search_page.locator("#search-results p").inner_text(), (
+        "no hidden index words in excerpts"
+    )
 
 
 @pytest.mark.parametrize("query", ["زخرفوقيل", "qwxzyv", "والزخرفوقيل"])
@@ -112,15 +123,20 @@ def test_query_in_the_address_is_searched_on_load(open_page, search_site):
     page, visit = open_page(search_site.url("search/index.html") + "?q=" + quote("إسبـــر"))
     assert set(results(page)) == {A, B}
     assert page.locator("#search-query").input_value() == "إسبـــر"
-    assert page.locator("#search-status").inner_text() == "3 نتائج."  # the two articles and the person's page
+    assert (
+        page.locator("#search-status").inner_text() == "3 نتائج."
+    )  # the two articles and the person's page
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("إسبـــر", "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا"),
-    ("RT", "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي"),
-    ("ريف", "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي"),
-    ("سيول", "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا"),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("إسبـــر", "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا"),
+        ("RT", "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي"),
+        ("ريف", "قوات أمريكية تمر من نقطة للجيش السوري لتنتشر في القامشلي"),
+        ("سيول", "البنتاغون يؤكد إبقاء 600 جندي أمريكي في سوريا"),
+    ],
+)
 def test_bundled_dossier_is_searchable(dossier_search_page, query, expected):
     assert expected in search(dossier_search_page, query)
 
@@ -128,20 +144,25 @@ def test_bundled_dossier_is_searchable(dossier_search_page, query, expected):
 def test_results_link_to_their_articles_with_excerpts(open_page, search_site):
     page, visit = open_page(search_site.url("search/index.html") + "?q=" + quote("الحسكة"))
     assert results(page) == [C]
-    item = page.locator("#search-results li").filter(has=page.locator("a[href*='/articles/']")).first
+    item = (
+        page.locator("#search-results li").filter(has=page.locator("a[href*='/articles/']")).first
+    )
     assert item.locator("p mark").count() >= 1, "the excerpt highlights the match"
     item.locator("a").click()
     page.wait_for_url(search_site.url("articles/2019-c/"))
     assert page.locator("h1").inner_text() == C
 
 
-@pytest.mark.parametrize("kind, value, query, expected", [
-    ("places", "الحسكة", "", {C}),
-    ("places", "القامشلي", "", {A, UNDATED}),
-    ("people", "مارك إسبر", "", {A, B}),
-    ("sources", "RT", "سوريا", {B, C}),
-    ("sources", "سانا", "سوريا", {A, B}),
-])
+@pytest.mark.parametrize(
+    "kind, value, query, expected",
+    [
+        ("places", "الحسكة", "", {C}),
+        ("places", "القامشلي", "", {A, UNDATED}),
+        ("people", "مارك إسبر", "", {A, B}),
+        ("sources", "RT", "سوريا", {B, C}),
+        ("sources", "سانا", "سوريا", {A, B}),
+    ],
+)
 def test_filters_narrow_the_results(search_page, kind, value, query, expected):
     search(search_page, query) if query else search_page.fill("#search-query", "")
     search_page.evaluate(CLEAR)
@@ -151,7 +172,9 @@ def test_filters_narrow_the_results(search_page, kind, value, query, expected):
 
 
 def test_filters_come_from_the_address(open_page, search_site):
-    page, visit = open_page(search_site.url("search/index.html") + "?q=" + quote("سوريا") + "&sources=RT")
+    page, visit = open_page(
+        search_site.url("search/index.html") + "?q=" + quote("سوريا") + "&sources=RT"
+    )
     assert set(results(page)) == {B, C}
     assert page.locator("#filter-sources").input_value() == "RT"
 
@@ -176,12 +199,17 @@ def test_search_box_on_every_page_works_from_the_keyboard(open_page, search_site
 
 
 def test_more_results_load_on_demand(open_page, tmp_path_factory):
-    from conftest import TINY_SITE, make_site, page as article
+    from conftest import TINY_SITE, make_site
+    from conftest import page as article
+
     from .conftest import build_site, serve
 
-
-    many = {f"content/n{i:02d}.md": article(f"خبر رقم {i}", f"2019-11-{i + 1:02d}", body="خبر عن الحسكة.")
-            for i in range(13)}
+    many = {
+        f"content/n{i:02d}.md": article(
+            f"خبر رقم {i}", f"2019-11-{i + 1:02d}", body="خبر عن الحسكة."
+        )
+        for i in range(13)
+    }
     root = make_site(tmp_path_factory.mktemp("many"), {**TINY_SITE, **many})
     with serve(build_site(root / "content", root / "site")) as served:
         page, visit = open_page(served.url("search/index.html") + "?q=" + quote("خبر"))
@@ -190,7 +218,9 @@ def test_more_results_load_on_demand(open_page, tmp_path_factory):
         page.locator("#search-more").click()
         page.wait_for_function("document.querySelectorAll('#search-results li').length === 13")
         assert page.locator("#search-more").is_hidden()
-        assert page.evaluate("document.activeElement === document.querySelectorAll('#search-results a')[10]")
+        assert page.evaluate(
+            "document.activeElement === document.querySelectorAll('#search-results a')[10]"
+        )
 
 
 def test_without_javascript_search_says_so_and_offers_other_ways(open_page, search_site):
@@ -212,8 +242,31 @@ def test_from_disk_search_explains_it_needs_a_server(open_page, search_site):
     assert [e for e in visit.console_errors if ".woff2" not in e] == []
 
 
-WORDS = ["والقامشلي", "بالحسكة", "للجيش", "وللمرة", "فالقافلة", "لدمشق", "وإسبر", "إسبـــر", "القَامِشْلِيّ", "وادي",
-         "ولد", "كالعادة", "RT", "Qamishli", "الله", "و", "ال", "لل", "٦٠٠", "ﻻ", "سوريا", "آسيا", "مستشفى"]
+WORDS = [
+    "والقامشلي",
+    "بالحسكة",
+    "للجيش",
+    "وللمرة",
+    "فالقافلة",
+    "لدمشق",
+    "وإسبر",
+    "إسبـــر",
+    "القَامِشْلِيّ",
+    "وادي",
+    "ولد",
+    "كالعادة",
+    "RT",
+    "Qamishli",
+    "الله",
+    "و",
+    "ال",
+    "لل",
+    "٦٠٠",
+    "ﻻ",
+    "سوريا",
+    "آسيا",
+    "مستشفى",
+]
 
 
 def test_query_rules_match_the_python_rules(open_page, search_site):
@@ -224,4 +277,6 @@ def test_query_rules_match_the_python_rules(open_page, search_site):
         js = page.evaluate("t => [DossierArabic.normalize(t), DossierArabic.words(t)]", text)
         assert js == [arabic.normalize(text), arabic.words(text)], text
         for word in arabic.words(text):
-            assert page.evaluate("w => DossierArabic.wordForms(w)", word) == sorted(arabic.word_forms(word)), word
+            assert page.evaluate("w => DossierArabic.wordForms(w)", word) == sorted(
+                arabic.word_forms(word)
+            ), word

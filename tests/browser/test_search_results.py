@@ -1,12 +1,13 @@
 """What a search shows a reader: the date of each article, an excerpt that does not repeat the title, the first
 result in view on a phone, and entity pages and timeline events among the results."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
 
 import pytest
-
 from conftest import TINY_SITE, make_site
+
 from .conftest import build_site, serve
 
 pytestmark = pytest.mark.browser
@@ -21,7 +22,9 @@ RESULTS = "#search-results[aria-busy='false'] li"
 
 @pytest.fixture(scope="module")
 def results_site(tmp_path_factory):
-    root = make_site(tmp_path_factory.mktemp("results"), {**TINY_SITE, "content/_data/events.yaml": EVENTS})
+    root = make_site(
+        tmp_path_factory.mktemp("results"), {**TINY_SITE, "content/_data/events.yaml": EVENTS}
+    )
     with serve(build_site(root / "content", root / "site")) as served:
         yield served
 
@@ -48,7 +51,10 @@ def test_each_article_result_shows_its_date(open_page, results_site):
 def test_the_excerpt_does_not_repeat_the_title(open_page, results_site):
     page, visit = search(open_page, results_site, "رتل")  # in the title and in the text
     shown = {r["title"]: r for r in results(page)}["وصول رتل إلى القامشلي"]
-    assert not shown["excerpt"].startswith("وصول رتل") and "دخل رتل إلى القامشلي اليوم" in shown["excerpt"]
+    assert (
+        not shown["excerpt"].startswith("وصول رتل")
+        and "دخل رتل إلى القامشلي اليوم" in shown["excerpt"]
+    )
 
 
 def test_a_match_only_in_the_title_keeps_it_in_the_excerpt(open_page, results_site):
@@ -65,12 +71,15 @@ def test_a_person_s_page_is_offered_for_a_variant_of_the_name(open_page, results
 def test_a_timeline_event_is_found(open_page, results_site):
     page, visit = search(open_page, results_site, "اجتماع")
     found = results(page)
-    assert any("/timeline/" in r["href"] for r in found) and any("/places/" in r["href"] for r in found), found
+    assert any("/timeline/" in r["href"] for r in found) and any(
+        "/places/" in r["href"] for r in found
+    ), found
 
 
 def test_the_first_result_is_in_view_on_a_phone(open_page, results_site):
     page, visit = search(open_page, results_site, "سوريا", width=390)
     assert page.locator("#search-filters").is_visible() and not page.evaluate(
-        "document.getElementById('search-filters').open")
-    top = page.evaluate(f"document.querySelector(\"{RESULTS}\").getBoundingClientRect().bottom")
+        "document.getElementById('search-filters').open"
+    )
+    top = page.evaluate(f'document.querySelector("{RESULTS}").getBoundingClientRect().bottom')
     assert top < 844, top  # a phone's screen height

@@ -1,4 +1,5 @@
 """The timeline's filter: JavaScript adds it, and choosing a place or person leaves only what concerns it."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Valid HTML and CSS by the W3C Nu checker, on every page of the bundled dossier and of the tiny fixture."""
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,18 @@ pytestmark = pytest.mark.browser
 
 def nu_check(command: list[str], files: list[Path]) -> dict[Path, list[str]]:
     """Run the Nu checker once over many files (HTML, and CSS by extension); return the errors of each file."""
-    result = subprocess.run([*command, "--also-check-css", "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [*command, "--also-check-css", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     errors: dict[Path, list[str]] = {}
     for message in json.loads(result.stderr or "{}").get("messages", []):
         path = Path(unquote(urlsplit(message.get("url", "")).path))
-        errors.setdefault(path, []).append(f"line {message.get('lastLine', '?')}: {message.get('message')}")
+        errors.setdefault(path, []).append(
+            f"line {message.get('lastLine', '?')}: {message.get('message')}"
+        )
     assert errors or result.returncode == 0, result.stdout + result.stderr
     return errors
 
@@ -30,7 +37,9 @@ def html_pages(site: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def nu_errors(vnu, dossier_built, tiny_built) -> dict[Path, list[str]]:
     """One run of the checker (Java starts once) over both builds and the stylesheet."""
-    files = html_pages(dossier_built) + html_pages(tiny_built) + [tiny_built / "static" / "style.css"]
+    files = (
+        html_pages(dossier_built) + html_pages(tiny_built) + [tiny_built / "static" / "style.css"]
+    )
     return nu_check(vnu, files)
 
 
@@ -51,5 +60,7 @@ def test_search_results_rendered_in_the_browser_are_valid(vnu, open_page, dossie
     page, visit = open_page(dossier.url("search/index.html") + "?q=" + quote("سوريا"))
     page.wait_for_selector("#search-results[aria-busy='false'] li", state="attached")
     rendered = tmp_path / "search-results.html"
-    rendered.write_text("<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML"), encoding="utf-8")
+    rendered.write_text(
+        "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML"), encoding="utf-8"
+    )
     assert nu_check(vnu, [rendered]) == {}
