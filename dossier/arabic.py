@@ -13,7 +13,7 @@ INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u20
 LETTER_VARIANTS = str.maketrans(
     {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"}
 )
-# The same folds as (old, new) pairs: str.replace is ten times faster than str.translate on Arabic text.
+# The same folds as (old, new) pairs: str.replace is ten times faster than str.translate here.
 LETTER_FOLDS = tuple((chr(old), new) for old, new in LETTER_VARIANTS.items())
 WORD = re.compile(r"\w+")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
@@ -42,7 +42,7 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 17)
 def word_forms(word: str) -> frozenset[str]:
-    """Return a normalized word and the forms left when attached clitics are taken off (cached: words repeat)."""
+    """A normalized word and the forms left without its clitics (cached: words repeat)."""
     forms = {word}
     bases = {word}
     if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM:
@@ -61,10 +61,10 @@ def word_forms(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 17)
 def word_parses(word: str) -> tuple[tuple[str, str], ...]:
-    """Split a normalized word every way its proclitics allow, as (proclitics, rest); the rest keeps its article.
+    """Split a normalized word every way its proclitics allow, as (proclitics, rest).
 
-    «وبالحسكه» -> ("", "وبالحسكه"), ("و", "بالحسكه"), ("وب", "الحسكه"); «للاردن» (ل + ال, the alef
-    dropped) -> ("ل", "الاردن") besides ("ل", "لاردن").
+    The rest keeps its article: «وبالحسكه» -> ("", "وبالحسكه"), ("و", "بالحسكه"), ("وب", "الحسكه");
+    «للاردن» (ل + ال, the alef dropped) -> ("ل", "الاردن") besides ("ل", "لاردن").
     """
     parses = [("", word)]
     if word[:1] in CONJUNCTIONS and len(word) - 1 >= MIN_STEM:
@@ -78,7 +78,7 @@ def word_parses(word: str) -> tuple[tuple[str, str], ...]:
 
 
 def term_slug(name: str) -> str:
-    """Make a URL slug that keeps the Arabic letters: NFKC, no tashkeel or tatweel, spaces to '-'."""
+    """A URL slug that keeps the Arabic letters: NFKC, no tashkeel or tatweel, spaces to '-'."""
     text = unicodedata.normalize("NFKC", name)
     text = INVISIBLE.sub("", text)
     text = DIACRITICS.sub("", text).replace(TATWEEL, "")
@@ -95,7 +95,7 @@ def sort_key(name: str) -> tuple:
 
 
 def clitic_free_forms(text: str) -> list[str]:
-    """The forms of the text's words with attached clitics taken off, each once, in order of appearance.
+    """The forms of the text's words without their clitics, each once, in order of appearance.
 
     A static search engine stems words but keeps و/ف before an alef and a bare ل; indexing these
     forms beside the text lets a bare query («مدرعات») find the word as written («والمدرعات»).

@@ -58,6 +58,23 @@ def main(argv: list[str] | None = None, root: Path | None = None, prog: str = "d
 
 
 def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
+    """The command line: ingest then build with no command, or one command per job."""
+    common, paths, site = option_groups(root)
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        parents=[common, paths, site],
+        description="Arabic-first publisher for curated dossiers. "
+        "With no command: ingest new seeds, then build.",
+    )
+    parser.set_defaults(run=run_default, prog=prog)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add_command in (add_ingest, add_entities, add_build, add_bench, add_serve, add_init):
+        add_command(commands, common, paths, site)
+    return parser
+
+
+def option_groups(root: Path) -> tuple[argparse.ArgumentParser, ...]:
+    """The options several commands share: --debug; the seeds and content folders; the site's."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug messages")
     paths = argparse.ArgumentParser(add_help=False)
@@ -92,16 +109,10 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
         action="store_true",
         help="print the seconds spent in each phase (one JSON line)",
     )
+    return common, paths, site
 
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        parents=[common, paths, site],
-        description="Arabic-first publisher for curated dossiers. "
-        "With no command: ingest new seeds, then build.",
-    )
-    parser.set_defaults(run=run_default, prog=prog)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+def add_ingest(commands, common, paths, site) -> None:
     ingest = commands.add_parser(
         "ingest",
         parents=[common, paths],
@@ -128,6 +139,8 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     )
     ingest.set_defaults(run=run_ingest)
 
+
+def add_entities(commands, common, paths, site) -> None:
     entities = commands.add_parser(
         "entities",
         parents=[common, paths],
@@ -154,6 +167,8 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     )
     entities.set_defaults(run=run_entities)
 
+
+def add_build(commands, common, paths, site) -> None:
     build = commands.add_parser(
         "build",
         parents=[common, paths, site],
@@ -162,6 +177,8 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     )
     build.set_defaults(run=run_build)
 
+
+def add_bench(commands, common, paths, site) -> None:
     bench = commands.add_parser(
         "bench",
         parents=[common],
@@ -185,6 +202,8 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     )
     bench.set_defaults(run=run_bench)
 
+
+def add_serve(commands, common, paths, site) -> None:
     serve = commands.add_parser(
         "serve",
         parents=[common, paths, site],
@@ -203,6 +222,8 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     serve.add_argument("--no-open", action="store_true", help="do not open a web browser")
     serve.set_defaults(run=run_serve)
 
+
+def add_init(commands, common, paths, site) -> None:
     init = commands.add_parser(
         "init",
         parents=[common],
@@ -213,7 +234,6 @@ def make_parser(root: Path, prog: str = "dossier") -> argparse.ArgumentParser:
     )
     init.add_argument("folder", type=Path, help="a new or empty folder")
     init.set_defaults(run=run_init)
-    return parser
 
 
 def iso_date(text: str) -> dt.date:

@@ -1,4 +1,4 @@
-"""The dossier as data to download: articles (JSON and CSV), events and entities, made from the Site. No I/O."""
+"""The dossier as data to download: articles (JSON, CSV), events, entities. No I/O."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def as_json(value: object) -> bytes:
 
 
 def articles_csv(records: list[dict]) -> bytes:
-    """The articles as CSV, one row each; lists joined by LIST_SEPARATOR; with a BOM so spreadsheets read UTF-8."""
+    """The articles as CSV, a row each, lists joined by LIST_SEPARATOR; a BOM for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(ARTICLE_FIELDS)
@@ -116,5 +116,6 @@ def data_files(site: Site, base_url: str) -> dict[str, bytes]:
                 as_json(events),
                 as_json(entity_records(site, base_url)),
             ),
+            strict=True,
         )
     )

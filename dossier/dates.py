@@ -121,7 +121,7 @@ def format_arabic(date: PartialDate, locale: str) -> str:
 
 
 def format_hijri(date: PartialDate) -> str:
-    """Format the Hijri date of a day-precise date, e.g. «16 ربيع الأول 1441 هـ»; empty otherwise."""
+    """The Hijri date of a day-precise date, e.g. «16 ربيع الأول 1441 هـ»; empty otherwise."""
     if date.precision != "day":
         return ""
     try:

@@ -83,7 +83,7 @@ class Gazetteer:
         return found
 
     def canonical(self, kind: str, name: str) -> str:
-        """Return the gazetteer's name for a spelling of an entity of this kind, or the name itself."""
+        """The gazetteer's name for a spelling of an entity of this kind, or the name itself."""
         entity = self._by_spelling().get((kind, arabic.normalize(name)))
         return entity.name if entity else name
 
@@ -92,7 +92,7 @@ class Gazetteer:
         return self._by_spelling().get((kind, arabic.normalize(name)))
 
     def nearest(self, kind: str, name: str) -> str | None:
-        """The name of the entity of this kind spelled most like a name the gazetteer does not know."""
+        """The name of the entity of this kind spelled most like a name the gazetteer lacks."""
         spellings = self.__dict__.get("_kind_spellings")
         if spellings is None:
             spellings = {}
@@ -104,8 +104,9 @@ class Gazetteer:
             "_nearest", {}
         )  # a name left out of the gazetteer recurs on many pages
         if (kind, folded) not in memo:
-            # Only spellings that start as the name does, past the article: the reference gazetteer's
-            # 6,000 place spellings cost 20 ms a name otherwise (a typo is rarely in the first letter).
+            # Only spellings that start as the name does, past the article: the reference
+            # gazetteer's 6,000 place spellings cost 20 ms a name otherwise (a typo is rarely in
+            # the first letter).
             first = _first_letter(folded)
             candidates = [s for s in spellings.get(kind, ()) if _first_letter(s) == first]
             close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
@@ -115,7 +116,7 @@ class Gazetteer:
     def _by_spelling(
         self, folded: dict[int, list[str]] | None = None
     ) -> dict[tuple[str, str], Entity]:
-        """Each entity by its folded spellings (``folded``: those already known, by id of entity)."""
+        """Each entity by its folded spellings (``folded``: those already known, by entity id)."""
         names = self.__dict__.get("_spellings")
         if names is None:
             folded = folded or {}
@@ -185,7 +186,7 @@ def _inside_unless(words: list[str], position: int, entity: Entity) -> bool:
             window = words[start : start + len(phrase_words)]
             if len(window) == len(phrase_words) and all(
                 any(rest == part for _, rest in arabic.word_parses(word))
-                for word, part in zip(window, phrase_words)
+                for word, part in zip(window, phrase_words, strict=True)
             ):
                 return True
     return False
@@ -199,62 +200,25 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe YAML, with libyaml's parser when present (it also bounds the nesting depth)."""
 
 
-# Shortened values in messages: never format a whole structure (a big list is no place for a message).
+# Shortened values in messages: never a whole structure (a big list is no place for a message).
 SHORT = reprlib.Repr()
 SHORT.maxlevel, SHORT.maxlist, SHORT.maxdict, SHORT.maxstring, SHORT.maxother = 2, 3, 3, 40, 40
 
 
 def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
-    """Read the curator's gazetteer (a mapping of kind to a list of entities); a missing file is empty.
+    """Read the curator's gazetteer (kind -> list of entities); a missing file is empty.
 
-    Aliases (*name) are refused, as in front matter: a few lines of them can stand for billions of entries.
+    Aliases (*name) are refused, as in front matter: a few lines of them can stand for billions
+    of entries.
     """
     src_path = src_path or str(path)
     if not path.exists():
         return Gazetteer(())
     loader = None
-    reference = True
     try:
         loader = _Loader(path.read_text(encoding="utf-8"))
         root = loader.get_single_node()
-        if root is None:
-            return Gazetteer(())
-        _refuse_aliases(root, src_path)
-        if not isinstance(root, yaml.MappingNode):
-            raise ContentError(
-                src_path,
-                _line(root),
-                f"expected a mapping of {', '.join(KINDS)} to lists of entities",
-            )
-        entities = []
-        for key_node, items_node in root.value:
-            kind = loader.construct_object(key_node, deep=True)
-            if kind == "reference":
-                switch = loader.construct_object(items_node, deep=True)
-                if not isinstance(switch, bool):
-                    raise ContentError(
-                        src_path, _line(key_node), "'reference' must be true or false"
-                    )
-                reference = switch
-                continue
-            if kind not in KINDS:
-                raise ContentError(
-                    src_path,
-                    _line(key_node),
-                    f"unknown kind {SHORT.repr(kind)}; use one of {', '.join(KINDS)}",
-                )
-            items = loader.construct_object(items_node, deep=True)
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                raise ContentError(
-                    src_path,
-                    _line(key_node),
-                    f"'{kind}' must be a list of entities, got {SHORT.repr(items)}",
-                )
-            for item, item_node in zip(items, items_node.value):
-                entities.append(_entity(kind, item, src_path, _line(item_node)))
-        return Gazetteer(tuple(entities), reference)
+        return Gazetteer(()) if root is None else _gazetteer_from(root, loader, src_path)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ContentError(
@@ -271,6 +235,41 @@ def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _gazetteer_from(root: yaml.Node, loader: _Loader, src_path: str) -> Gazetteer:
+    """The entities under the gazetteer's root, and whether it switched the reference off."""
+    _refuse_aliases(root, src_path)
+    if not isinstance(root, yaml.MappingNode):
+        raise ContentError(
+            src_path,
+            _line(root),
+            f"expected a mapping of {', '.join(KINDS)} to lists of entities",
+        )
+    entities, reference = [], True
+    for key_node, items_node in root.value:
+        kind = loader.construct_object(key_node, deep=True)
+        if kind == "reference":
+            reference = loader.construct_object(items_node, deep=True)
+            if not isinstance(reference, bool):
+                raise ContentError(src_path, _line(key_node), "'reference' must be true or false")
+            continue
+        if kind not in KINDS:
+            raise ContentError(
+                src_path,
+                _line(key_node),
+                f"unknown kind {SHORT.repr(kind)}; use one of {', '.join(KINDS)}",
+            )
+        items = loader.construct_object(items_node, deep=True)
+        if not isinstance(items, list | None):
+            raise ContentError(
+                src_path,
+                _line(key_node),
+                f"'{kind}' must be a list of entities, got {SHORT.repr(items)}",
+            )
+        for item, item_node in zip(items or [], items_node.value if items else [], strict=True):
+            entities.append(_entity(kind, item, src_path, _line(item_node)))
+    return Gazetteer(tuple(entities), reference)
 
 
 def _line(node: yaml.Node) -> int:
@@ -312,19 +311,7 @@ def _entity(kind: str, item: object, src_path: str, line: int) -> Entity:
     for key in ("exact", "disabled", "review"):
         if not isinstance(item.get(key, False), bool):
             raise ContentError(src_path, line, f"'{key}' of {name[:40]} must be true or false")
-    coordinates = item.get("coordinates")
-    if coordinates is not None:
-        if not (
-            isinstance(coordinates, list)
-            and len(coordinates) == 2
-            and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coordinates)
-            and -90 <= coordinates[0] <= 90
-            and -180 <= coordinates[1] <= 180
-        ):
-            raise ContentError(
-                src_path, line, f"'coordinates' of {name[:40]} must be [latitude, longitude]"
-            )
-        coordinates = (float(coordinates[0]), float(coordinates[1]))
+    coordinates = _coordinates(item.get("coordinates"), name, src_path, line)
     latin = item.get("latin")
     return Entity(
         kind,
@@ -338,6 +325,23 @@ def _entity(kind: str, item: object, src_path: str, line: int) -> Entity:
         item.get("disabled", False),
         item.get("review", False),
     )
+
+
+def _coordinates(value: object, name: str, src_path: str, line: int) -> tuple | None:
+    """[latitude, longitude] as a pair of floats, or None; anything else is an error."""
+    if value is None:
+        return None
+    if not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in value)
+        and -90 <= value[0] <= 90
+        and -180 <= value[1] <= 180
+    ):
+        raise ContentError(
+            src_path, line, f"'coordinates' of {name[:40]} must be [latitude, longitude]"
+        )
+    return (float(value[0]), float(value[1]))
 
 
 def gazetteer_for(content_dir: Path, src_path: str | None = None) -> Gazetteer:

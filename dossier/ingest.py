@@ -40,16 +40,16 @@ FINGERPRINT_LINE = re.compile(r"^\s*fingerprint:\s*['\"]?([0-9a-f]{64})")
 SKETCH_LINE = re.compile(r"^\s*sketch:\s*['\"]?([0-9a-f]{8,})")
 SLUG_LENGTH = 12
 BACKUP_DIR = "_backup"
-# libyaml's safe emitter when present: the same safe YAML as yaml.safe_dump, five times faster on big seeds.
+# libyaml's safe emitter when present: yaml.safe_dump's YAML, five times faster on big seeds.
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-# Big inputs report progress: a line when a large seed starts, then at most one every PROGRESS_SECONDS.
+# Big inputs report progress: a line when a large seed starts, then one every PROGRESS_SECONDS.
 BIG_SEED_BYTES = 1024 * 1024
 PROGRESS_SECONDS = 2.0
-# Ingest holds a seed in memory (about five times its size at the peak): a bigger file must be split first.
+# Ingest holds a seed in memory (five times its size at the peak): a bigger one must be split.
 MAX_SEED_BYTES = 64 * 1024 * 1024
-# The build refuses a page larger than this (load.MAX_PAGE_BYTES): ingest never writes one it would refuse.
+# The build refuses a page larger than this (load.MAX_PAGE_BYTES): ingest never writes one.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-# Temporary files a killed ingest left behind (textio.atomic_write's ".tmp-*"), removed once surely abandoned.
+# Temporary files a killed ingest left (textio.atomic_write's ".tmp-*"), removed once abandoned.
 STALE_TEMPORARY_SECONDS = 3600
 UNPRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -70,13 +70,13 @@ def summarize(text: str) -> str:
     return sentence.strip()
 
 
-# str.translate, not re.sub: a line of a million marks would otherwise cost a list of a million pieces.
+# str.translate, not re.sub: a line of a million marks would cost a list of a million pieces.
 MARKDOWN_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]"} | {"<": "&lt;"})
 HAS_INLINE = re.compile(
     r"[\\`*_\[\]<]"
 )  # most lines have none: a quick scan spares them the slow translate
 MARKDOWN_LINE_START = re.compile(r"^([#>+\-])")
-# '=' (a setext underline) and '|' (a table row) have no backslash escape in Markdown: write them as entities.
+# '=' (setext underline) and '|' (table row) have no backslash escape in Markdown: use entities.
 MARKDOWN_LINE_START_ENTITY = {"=": "&#61;", "|": "&#124;"}
 MARKDOWN_ORDERED = re.compile(r"^(\d+)([.)])")
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
@@ -127,7 +127,7 @@ def page_meta(
     meta.update(date_meta(article, around, seed_date))
     for kind in KINDS:
         meta[kind] = entities[kind]
-    # What detection gave, for --retag (copies: a list the YAML holds twice would be written as an alias).
+    # What detection gave, for --retag (copies: a list held twice would be written as an alias).
     meta["detected"] = {kind: list(entities[kind]) for kind in KINDS if entities[kind]}
     meta["provenance"] = {
         "seed": seed_name,
@@ -154,7 +154,7 @@ def around_headline(lines: tuple[tuple[int, str], ...]) -> dict[str, str]:
 
 
 def line_kind(text: str) -> str:
-    """«عاجل» is a kicker; «بقلم …» or «سامر خليل – دمشق» a byline; a place, agency or date a dateline."""
+    """«عاجل» is a kicker; «بقلم …», «سامر خليل – دمشق» a byline; place, agency, date a dateline."""
     if is_kicker(text):
         return "kicker"
     folded = arabic.normalize(text)
@@ -171,7 +171,7 @@ def line_kind(text: str) -> str:
 def date_meta(
     article: SeedArticle, around: dt.date | None, seed_date: tuple[dt.date, str] | None
 ) -> dict:
-    """The article's date and its evidence: from the text when it says so, else a weekday near --around."""
+    """The article's date and its evidence: from the text, else a weekday near --around."""
     found = date_article(list(article.dateline), list(article.paragraphs[0]), seed_date)
     if found.date:
         evidence = {k: v for k, v in found.evidence.items() if v is not None}
@@ -281,7 +281,7 @@ class _Progress:
 
 
 def shown_path(path: Path) -> str:
-    """Show a path on one line, whatever its name holds (a newline in a file name must not split a message).
+    """Show a path on one line, whatever its name holds (a newline in it must not split a message).
 
     A name that is not UTF-8 (cp1256 names from a Windows zip) shows its odd bytes as \\xNN escapes.
     """
@@ -399,7 +399,7 @@ NOT_SEEDS = {
 
 
 def find_seeds(seed_dir: Path, report: IngestReport) -> list[Path]:
-    """Every seed file under the folder, sub-folders included, in name order; others reported by name."""
+    """Every seed file under the folder and its sub-folders, in name order; others reported."""
     root = seed_dir.resolve()
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(seed_dir):
@@ -486,24 +486,14 @@ def _ingest_article(
         _say_changed_copy(article, src_path, same)
         run.report.skipped += 1
         return
-    # Under --force the article's page is rewritten where it is, even if the curator renamed or moved it.
+    # Under --force the article's page is rewritten where it is, even if the curator moved it.
     page_path = run.known.get(fingerprint) or run.content_dir / f"{meta['slug']}.md"
     previous = page_path.read_bytes() if run.force and page_path.exists() else None
     if previous is not None:
         meta = keep_curation(meta, previous, page_path)
     page = render_page(meta, article).encode("utf-8")
     if len(page) > MAX_PAGE_BYTES:
-        run.report.errors.append(
-            ContentError(
-                src_path,
-                article.first_line,
-                (
-                    f"the article on lines {article.first_line}-{article.last_line} would make a page of "
-                    f"{len(page) / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
-                    "split it in the seed (a headline, a blank line, then its paragraphs)"
-                ),
-            )
-        )
+        run.report.errors.append(_too_big(article, src_path, len(page)))
         return
     if previous is not None:
         if previous == page:
@@ -517,6 +507,16 @@ def _ingest_article(
         run.report.skipped += 1  # a page with this slug exists: the curator's copy wins
     run.known.setdefault(fingerprint, page_path)
     run.near.add(page_path, meta["provenance"]["sketch"])
+
+
+def _too_big(article: SeedArticle, src_path: str, size: int) -> ContentError:
+    return ContentError(
+        src_path,
+        article.first_line,
+        f"the article on lines {article.first_line}-{article.last_line} would make a page of "
+        f"{size / 2**20:.1f} MB, more than the {MAX_PAGE_BYTES // 2**20} MB the build accepts; "
+        "split it in the seed (a headline, a blank line, then its paragraphs)",
+    )
 
 
 # What a curator decides about a page; --force regenerates the rest from the seed.
@@ -569,7 +569,7 @@ def looks_like_json(text: str) -> bool:
 
 
 def seed_date_of(name: str, text: str) -> tuple[str, tuple[dt.date, str] | None]:
-    """A seed's own date: a first line «التاريخ: 2015-08-10» (blanked, so line numbers hold) or its name's."""
+    """A seed's date: a first line «التاريخ: 2015-08-10» (then blanked), or its file name's."""
     first, newline, rest = text.lstrip("\n").partition("\n")
     date = seed_date_line(first)
     if date:

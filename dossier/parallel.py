@@ -57,7 +57,7 @@ def parallel_map(
 
 
 def _default_sigterm() -> None:
-    """A worker dies at SIGTERM (the pool stops its workers so), whatever handler the build set for itself."""
+    """A worker dies at SIGTERM (the pool stops its workers so), whatever handler the build set."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 

@@ -1,11 +1,11 @@
-"""Arabic counted nouns: the CLDR plural form of a number picks the words («مقالان»، «3 مقالات»، «11 مقالًا»)."""
+"""Arabic counted nouns: the CLDR plural form picks the words («مقالان»، «3 مقالات»، «11 مقالًا»)."""
 
 from __future__ import annotations
 
 import babel
 
-# For each noun, its words by CLDR plural category: zero, one and two stand alone; few (3-10), many (11-99)
-# and other (100, 101, 102, …) follow the number.
+# For each noun, its words by CLDR plural category: zero, one and two stand alone; few (3-10),
+# many (11-99) and other (100, 101, 102, …) follow the number.
 NOUNS = {
     "article": {
         "zero": "لا مقالات",
@@ -61,7 +61,7 @@ ARABIC = babel.Locale("ar")
 
 
 def count_words(number: int, noun: str) -> str:
-    """Say how many of a noun there are, as Arabic says it: «لا مقالات»، «مقال واحد»، «3 مقالات»، «100 مقال»."""
+    """How many of a noun, as Arabic says it: «لا مقالات»، «مقال واحد»، «3 مقالات»، «100 مقال»."""
     category = ARABIC.plural_form(number)
     words = NOUNS[noun][category]
     return words if category in STANDALONE else f"{number} {words}"

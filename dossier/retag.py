@@ -94,7 +94,7 @@ def retag_page(page_path: Path, gazetteer: Gazetteer) -> PageChange | None:
         current = [n for n in meta.get(kind) or [] if isinstance(n, str)]
         recorded = None if record is None else record.get(kind) or []
         names, kept_record = merge_names(
-            current, recorded, found[kind], lambda n: _key(gazetteer, kind, n)
+            current, recorded, found[kind], lambda n, kind=kind: _key(gazetteer, kind, n)
         )
         values[kind], added[kind] = names, [n for n in names if n not in current]
         dropped[kind] = [n for n in current if n not in names]

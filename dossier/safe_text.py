@@ -6,8 +6,9 @@ import re
 
 from markupsafe import Markup
 
-# Characters no XML document may hold (and HTML calls errors): C0 controls but tab and line ends, C1
-# controls but NEL, lone surrogates, U+FFFE/U+FFFF. Text pasted from Word or a YAML "\x01" brings them.
+# Characters no XML document may hold (and HTML calls errors): C0 controls but tab and line ends,
+# C1 controls but NEL, lone surrogates, U+FFFE/U+FFFF. Text pasted from Word or a YAML "\x01"
+# brings them.
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 BIDI = re.compile("([\u202a-\u202e\u2066-\u2069])")
 UNFIT = re.compile(f"{ILLEGAL.pattern}|{BIDI.pattern}")
@@ -36,10 +37,11 @@ def fit_text(text: str) -> str:
 
 
 def balance_bidi(text: str) -> str:
-    """Close every embedding, override and isolate the text opens, and drop closers that close nothing.
+    """Close every embedding, override and isolate the text opens; drop closers that close nothing.
 
     An unclosed U+202E (right-to-left override) in a title would reverse whatever follows it: the
-    rest of a feed entry, a whole listing. A PDI also closes the embeddings opened inside its isolate.
+    rest of a feed entry, a whole listing. A PDI also closes the embeddings opened inside its
+    isolate.
     """
     opened: list[str] = []
     parts = []

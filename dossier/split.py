@@ -197,14 +197,16 @@ def wrap_width(lines: list[Line]) -> int | None:
     """
     running_on = [
         line
-        for line, below in zip(lines, lines[1:])
+        for line, below in zip(lines, lines[1:], strict=False)
         if below.gap == 0 and not any(is_byline(x.text) or is_kicker(x.text) for x in (line, below))
     ]
     if len(running_on) < MIN_WRAPPED_LINES or any(
         len(line.text) > MAX_WRAP_WIDTH for line in lines
     ):
         return None  # a line longer than any wrapping width: the lines are whole paragraphs
-    in_blocks = {line.number for line, below in zip(lines, lines[1:]) if below.gap == 0}
+    in_blocks = {
+        line.number for line, below in zip(lines, lines[1:], strict=False) if below.gap == 0
+    }
     width = max(
         len(line.text) for line in lines if line.number in in_blocks or line.number - 1 in in_blocks
     )

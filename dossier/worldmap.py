@@ -155,9 +155,12 @@ def _clip(
         (1, height, False),
     ]  # axis, bound, is minimum
     for axis, bound, is_min in edges:
-        inside = (lambda p: p[axis] >= bound) if is_min else (lambda p: p[axis] <= bound)
+
+        def inside(p, axis=axis, bound=bound, is_min=is_min):
+            return p[axis] >= bound if is_min else p[axis] <= bound
+
         clipped = []
-        for current, previous in zip(points, points[-1:] + points[:-1]):
+        for current, previous in zip(points, points[-1:] + points[:-1], strict=True):
             if inside(current) != inside(previous):
                 share = (bound - previous[axis]) / (current[axis] - previous[axis])
                 clipped.append(
