@@ -231,9 +231,9 @@ def edit_one_article(dossier: Path, number: int) -> Path:
 
 def measure_preview_edit(dossier: Path, runs: int) -> list[Run]:
     """The preview's path: one warm builder in this process, one article edited, time until its outputs are written."""
-    from .builder import Builder
+    from .builder import Builder, BuildOptions
 
-    builder = Builder(dossier / "content", dossier / "site-preview", search=False, swap=False)
+    builder = Builder.for_preview(BuildOptions(dossier / "content", dossier / "site-preview"))
     builder.build()
     measured = []
     for number in range(runs):

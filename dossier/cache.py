@@ -232,3 +232,57 @@ def _encode_date(date: PartialDate | None) -> list | None:
 
 def _decode_date(data: list | None) -> PartialDate | None:
     return None if data is None else PartialDate(dt.date.fromisoformat(data[0]), data[1])
+
+
+class PageCache:
+    """The pages parsed by earlier builds, each with its file's stamp and fingerprint, and the
+    last build's record (its inputs, the site/ it left, the outputs it rendered there).
+
+    Kept in memory between the builds of one Builder; with ``keep``, also in a JSON file beside
+    site/ between runs (the command line), whose pages are read only when a build has work to do.
+    """
+
+    def __init__(self, site_dir: Path, key: dict, keep: bool):
+        self.path = cache_path(site_dir)
+        self.key = key
+        self.keep = keep
+        self.record: dict = read_cache(self.path, key) if keep else {}
+        self.pages: dict[str, CachedPage] = {}  # by page path
+        self.outputs: dict = {}  # the outputs the last build left in site/: {"context", "keys"}
+        self.stamped_at: int | None = self.record.get("stamped_at")  # see vouched_stamp
+        self.gazetteer_stamp: tuple | None = _tuple(self.record.get("gazetteer"))
+        self._unread = keep
+
+    def read_pages(self) -> None:
+        """Read the cached pages from the file, the first time a build needs them."""
+        if self._unread:
+            self.pages, self.outputs = read_cached_pages(self.path, self.key)
+            self._unread = False
+
+    def unchanged(self, inputs: str, site_stamp: tuple | None) -> bool:
+        """Whether the last build read the same inputs and site/ is still the folder it left."""
+        return (
+            self.record.get("inputs") == inputs
+            and site_stamp is not None
+            and self.record.get("site") == list(site_stamp)
+        )
+
+    def save(self, inputs: str, site_stamp: tuple | None, page_count: int) -> None:
+        """Record this build; write the file if the cache is kept between runs."""
+        self.record = {
+            "inputs": inputs,
+            "site": list(site_stamp or ()),
+            "pages": page_count,
+            "gazetteer": list(self.gazetteer_stamp) if self.gazetteer_stamp else None,
+            "stamped_at": self.stamped_at,
+        }
+        if self.keep:
+            write_cache(self.path, self.key, self.pages, self.record, self.outputs)
+
+    def forget_file(self) -> None:
+        """Remove the file: site/ was changed by a build that does not keep it (its record is void)."""
+        self.path.unlink(missing_ok=True)
+
+
+def _tuple(value: list | None) -> tuple | None:
+    return tuple(value) if value else None

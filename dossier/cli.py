@@ -317,14 +317,14 @@ def run_entities(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from dossier.builder import Builder, BuildResult
+    from dossier.builder import Builder, BuildOptions, BuildResult
     from dossier.errors import ContentError
     from dossier.lock import SiteLock
     from dossier.parallel import default_workers
 
     try:
         with SiteLock(args.out, "build").hold():  # another build of this site/ finishes first
-            builder = Builder(
+            options = BuildOptions(
                 args.content,
                 args.out,
                 layouts_dir=args.layouts,
@@ -332,8 +332,8 @@ def run_build(args: argparse.Namespace) -> int:
                 drafts=args.drafts,
                 search=args.search,
                 workers=default_workers(),
-                persist=True,
             )
+            builder = Builder.for_cli(options)
             result = builder.build()
     except ContentError as error:
         result = BuildResult(errors=[error])
@@ -367,19 +367,18 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from dossier.builder import Builder
+    from dossier.builder import Builder, BuildOptions
     from dossier.serve import serve
 
-    builder = Builder(
+    options = BuildOptions(
         args.content,
         args.out,
         layouts_dir=args.layouts,
         base_url=args.base_url,
         drafts=args.drafts,
-        search=False,
-        swap=False,
-        root_path="/",
-    )  # the preview indexes search in the background
+        root_path="/",  # the preview server answers any missed address with 404.html
+    )
+    builder = Builder.for_preview(options)
     serve(
         builder,
         args.seeds,

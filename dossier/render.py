@@ -1,4 +1,9 @@
-"""Site -> list[Output]: every page, listing, feed and sitemap is a Jinja2 template. Writes nothing."""
+"""Site -> outputs: every article, listing, feed and sitemap is a Jinja2 template.
+
+Rendering returns the outputs. The one exception is the command line's writer: handed to the
+renderer as ``put``, it takes each output from the worker that rendered it, so that thousands of
+rendered pages never travel back to one process or wait there in memory.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,15 @@ import jinja2
 from markupsafe import Markup
 
 from . import arabic, dates
+from .cache import file_stamp
 from .collect import YearGroup, group_timeline, story
 from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
-from .pages import Event, Output, Page, Site, absolute_url
+from .pages import Event, Output, Page, Settings, Site, absolute_url
 from .parallel import MIN_ITEMS, parallel_map
 from .plural import count_words
-from .render_keys import key_digest
+from .render_keys import KeptOutputs
 from .safe_text import fit_for_output, fit_text
 from .worldmap import locator_map, places_map
 
@@ -120,56 +126,54 @@ class Renderer:
         self,
         env: jinja2.Environment,
         site: Site,
-        now: dt.datetime | None = None,
         memo: RenderMemo | None = None,
         workers: int = 1,
         root_path: str | None = None,
-        sink: Callable[[str, bytes], bool] | None = None,
+        put: Callable[[str, bytes], bool] | None = None,
         kept: KeptOutputs | None = None,
     ):
         self.env = env
-        self.sink = sink  # takes each rendered output (say, into the staging folder) so none is held in memory
-        self.sunk_changes: list[str] = []
+        self.put = put  # the writer's: takes each output in the worker, says if its bytes changed
         self.kept = (
             kept  # outputs site/ holds from the same render keys (the command line's record)
         )
-        self.rendered = 0  # outputs rendered (the others were kept or remembered)
         self.site = site
         self.settings = site.settings
-        self.updated = now or _latest(site)
+        self.updated = _latest(site)
         self.memo = memo or RenderMemo()
         self.workers = workers
         self.root_path = root_path if root_path is not None else _url_path(site.settings.base_url)
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
 
-    def render_all(self, static: dict[str, Path]) -> list[Output]:
-        """Render every output of the site, in a stable order: plan what to render, then render it, on every core."""
+    def render_all(self, static: dict[str, Path]) -> Rendered:
+        """Render every output of the site, in a stable order: plan, then render on every core."""
         planned = self.plan(static)
         jobs = [item for item in planned if isinstance(item, Job)]
-        self.rendered += len(jobs)
         if self.workers > 1 and len(jobs) >= MIN_ITEMS:
-            self.compile_layouts()  # once here, not once in each worker (a few jobs run here, compiling what they use)
+            self.compile_layouts()  # once here, not in each worker (a few jobs run here)
         results = parallel_map(self.run_job, jobs, self.workers)
         problems = [r for r in results if isinstance(r, ContentError)]
         if problems:
             raise problems[0]
-        rendered = iter(results)
-        outputs = []
+        rendered = Rendered([], len(jobs), [])
+        results_in_order = iter(results)
         for item in planned:
             if isinstance(item, Job):
-                data = next(rendered)
-                if self.sink is not None:  # written already; data says whether its bytes changed
-                    if data:
-                        self.sunk_changes.append(item.output_path)
-                    output = Output(item.output_path, None, item.source)
-                else:
-                    output = Output(item.output_path, data, item.source)
-                    if item.key is not None:
-                        self.memo.outputs[item.output_path] = (item.key, output)
-                item = output
-            outputs.append(item)
-        return outputs
+                item = self.finished(item, next(results_in_order), rendered.written)
+            rendered.outputs.append(item)
+        return rendered
+
+    def finished(self, job: Job, result: bytes | bool, written: list[str]) -> Output:
+        """A job's output with its bytes; or, when the writer took them (put), without them."""
+        if self.put is not None:
+            if result:  # whether the bytes the writer took differ from site/'s
+                written.append(job.output_path)
+            return Output(job.output_path, None, job.source)
+        output = Output(job.output_path, result, job.source)
+        if job.key is not None:
+            self.memo.outputs[job.output_path] = (job.key, output)
+        return output
 
     def compile_layouts(self) -> None:
         """Compile every template now; one with an error is reported when it is used."""
@@ -180,10 +184,11 @@ class Renderer:
                 pass
 
     def run_job(self, job: Job) -> bytes | bool | ContentError:
-        """Render one job; with a sink, hand its bytes over at once (in the worker) and return whether they changed."""
+        """Render one job; with ``put``, hand its bytes to the writer at once (in the worker) and
+        return whether they changed."""
         try:
             data = self.render(job.output_path, job.template_name, job.context)
-            return self.sink(job.output_path, data) if self.sink is not None else data
+            return self.put(job.output_path, data) if self.put is not None else data
         except (
             ContentError
         ) as problem:  # returned, not raised: it may have to travel back from a worker
@@ -533,18 +538,39 @@ class Renderer:
         return self._term_paths[key]
 
 
-class KeptOutputs:
-    """The outputs site/ holds and the digests of the keys they were rendered from; the digests of this build's."""
+@dataclass
+class Rendered:
+    """What a render produced: every output (without its bytes when the writer took them), how
+    many were rendered (the others were in memory or in site/ already), and the output paths the
+    writer took whose bytes changed."""
 
-    def __init__(self, previous: dict[str, str], present: set[str], fingerprints: dict[str, str]):
-        self.previous = previous  # by output path, from the last build's record
-        self.present = present  # output paths in site/ now
-        self.fingerprints = fingerprints  # of each page, by src_path
-        self.digests: dict[str, str] = {}  # this build's, by output path
+    outputs: list[Output]
+    count: int
+    written: list[str]
 
-    def holds(self, output_path: str, key: tuple) -> bool:
-        digest = self.digests[output_path] = key_digest(key, self.fingerprints)
-        return self.previous.get(output_path) == digest and output_path in self.present
+
+class Templates:
+    """The Jinja environment and the render memo, made again when a layout or a setting changes."""
+
+    def __init__(self, layouts_dirs: list[Path]):
+        self.layouts_dirs = layouts_dirs
+        self.key: tuple | None = None
+        self.env: jinja2.Environment | None = None
+        self.memo = RenderMemo()
+
+    def for_site(self, settings: Settings, drafts: bool) -> tuple[jinja2.Environment, RenderMemo]:
+        key = (settings, drafts, layout_stamps(self.layouts_dirs))
+        if key != self.key:  # compile the layouts again, render everything
+            self.env = make_env(self.layouts_dirs)
+            register_filters(self.env, settings.locale, settings.hijri)
+            self.key, self.memo = key, RenderMemo()
+        return self.env, self.memo
+
+
+def layout_stamps(layouts_dirs: list[Path]) -> tuple:
+    """Stamp every template and static file, so a layout edit is noticed."""
+    files = (p for d in layouts_dirs if d.is_dir() for p in d.rglob("*") if p.is_file())
+    return tuple(sorted((str(p), file_stamp(p)) for p in files))
 
 
 @dataclass(frozen=True)

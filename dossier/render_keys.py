@@ -48,3 +48,25 @@ def _fields(kind: type) -> tuple[str, ...]:
     if kind not in _FIELDS:
         _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
     return _FIELDS[kind]
+
+
+class KeptOutputs:
+    """The outputs site/ holds with the digests of the keys they were rendered from (by the last
+    build's record), and the digests of this build's keys."""
+
+    def __init__(
+        self,
+        previous: dict[str, str],
+        present: set[str],
+        fingerprints: dict[str, str],
+        context: str,
+    ):
+        self.previous = previous  # by output path, from the last build's record
+        self.present = present  # output paths in site/ now
+        self.fingerprints = fingerprints  # of each page, by src_path
+        self.context = context  # a digest of the settings and data files every output depends on
+        self.digests: dict[str, str] = {}  # this build's, by output path
+
+    def holds(self, output_path: str, key: tuple) -> bool:
+        digest = self.digests[output_path] = key_digest(key, self.fingerprints)
+        return self.previous.get(output_path) == digest and output_path in self.present

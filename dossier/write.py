@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import itertools
@@ -11,12 +12,17 @@ import posixpath
 import shutil
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
 from xml.parsers import expat
 
 from .errors import ContentError
 from .pages import RESERVED_NAMES, Output
 
+if TYPE_CHECKING:
+    from .render import Rendered
+
 log = logging.getLogger(__name__)
+Extra = Callable[[Path, list[str]], list[str]]  # adds files to the next site (the search index)
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 SITE_MARKER = ".dossier-site"  # in every site folder this tool wrote: no other is ever replaced
@@ -92,6 +98,116 @@ def check_writable(site_dir: Path, live: Path) -> None:
                 f"cannot write in this folder ({why}): fix its "
                 f"permissions or build with another --out",
             )
+
+
+class StagingWriter:
+    """The command line's writer: the next site is assembled in a staging folder, then swapped in.
+
+    The render workers put each output there as they render it (``put``), so the site is never
+    held in memory; the outputs rendered in this process follow, then the search index. Any
+    problem discards the staging folder: site/ stays as it was.
+    """
+
+    keeps_record = (
+        True  # the page cache records the site/ it leaves: a build with no edit is a no-op
+    )
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self._staging: Staging | None = None
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[StagingWriter]:
+        check_site_folder(self.site_dir)
+        self._staging = Staging(self.site_dir)
+        try:
+            yield self
+        except BaseException:
+            self._staging.discard()
+            raise
+        finally:
+            self._staging = None
+
+    @property
+    def put(self) -> Callable[[str, bytes], bool]:
+        return self._staging.put
+
+    @property
+    def present(self) -> set[str]:
+        """The output paths site/ holds now (the staging folder starts as links to them)."""
+        return self._staging.existing
+
+    def write(self, rendered: Rendered, index: Extra) -> list[str]:
+        """Put the outputs the workers did not, prune, add the index, swap in; return what changed."""
+        staging, outputs = self._staging, rendered.outputs
+        changed = rendered.written + [
+            o.output_path
+            for o in outputs
+            if o.data is not None and staging.put(o.output_path, o.data)
+        ]
+        return staging.finish({o.output_path for o in outputs}, changed, extra=index)
+
+
+class InPlaceWriter:
+    """The preview's writer: site/ updated file by file, each file replaced atomically.
+
+    A rebuild takes milliseconds: the outputs are compared with what the last build wrote, kept in
+    memory. The first build, into no site/, assembles it whole (write_outputs).
+    """
+
+    keeps_record = False
+    put = None  # rendering returns the outputs: they are compared before anything is written
+    present = None
+
+    def __init__(self, site_dir: Path):
+        self.site_dir = site_dir
+        self.written: dict[str, bytes] = {}  # what the last build wrote, in site/ as it was then:
+        self.written_site: tuple | None = None  # (site_identity)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[InPlaceWriter]:
+        check_site_folder(self.site_dir)
+        yield self
+
+    def write(self, rendered: Rendered, index: Extra) -> list[str]:
+        outputs = rendered.outputs
+        if not self.site_dir.is_dir():
+            changed = write_outputs(outputs, self.site_dir, extra=index, previous=self.written)
+        else:
+            if site_identity(self.site_dir) != self.written_site:
+                self.written = {}  # another build swapped in site/: compare with the disk
+            changed = write_in_place(outputs, self.site_dir, self.written)
+        self.written = {o.output_path: o.data for o in outputs}
+        self.written_site = site_identity(self.site_dir)
+        return changed
+
+
+def check_site_folder(site_dir: Path) -> None:
+    """Never replace a folder this tool did not build (say, --out pointing at content/)."""
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).exists():
+        raise ContentError(
+            str(site_dir),
+            None,
+            f"refusing to replace this folder: it is not empty and was not built by build.py "
+            f"(no {SITE_MARKER} file); choose another --out or empty it",
+        )
+
+
+def site_stamp(site_dir: Path) -> tuple | None:
+    """The identity and last change of the site folder and its marker: a swap or an update in
+    place changes it."""
+    try:
+        status = (site_dir / SITE_MARKER).stat()
+        folder = site_dir.stat()
+    except OSError:
+        return None
+    return (folder.st_ino, folder.st_mtime_ns, status.st_ino, status.st_mtime_ns)
+
+
+def site_identity(site_dir: Path) -> tuple | None:
+    """Which site/ folder this is: a swap changes it, an update in place does not."""
+    stamp = site_stamp(site_dir)
+    return stamp and (stamp[0], stamp[2])
 
 
 def write_outputs(

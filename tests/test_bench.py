@@ -7,7 +7,7 @@ import re
 from conftest import run_cli
 
 from dossier.bench import generate
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 
 
 def corpus(root) -> dict[str, bytes]:
@@ -29,7 +29,9 @@ def test_the_synthetic_dossier_is_the_same_every_time_and_builds(tmp_path):
     assert "\n## " in text and "\n> " in text and "places:" in text
     years = {re.search(r"date: '(\d{4})", p.read_text(encoding="utf-8")).group(1) for p in pages}
     assert len(years) >= 3
-    result = Builder(first / "content", first / "site", search=False).build()
+    result = Builder.for_cli(
+        BuildOptions(first / "content", first / "site", search=False), keep_cache=False
+    ).build()
     assert not result.errors and result.pages == 40
 
 

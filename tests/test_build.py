@@ -12,7 +12,7 @@ from urllib.parse import unquote, urljoin
 import pytest
 from conftest import make_site, page, run_cli
 
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -498,7 +498,9 @@ def test_an_unreadable_folder_in_content_is_an_error_naming_it(tiny_site, monkey
     else:
         folder.chmod(0)
     try:
-        result = Builder(tiny_site / "content", tiny_site / "site", search=False).build()
+        result = Builder.for_cli(
+            BuildOptions(tiny_site / "content", tiny_site / "site", search=False), keep_cache=False
+        ).build()
     finally:
         folder.chmod(0o755)
     assert [str(e) for e in result.errors] == [

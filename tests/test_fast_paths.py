@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dossier import parallel
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 from dossier.load import MarkdownConverter, make_markdown
 
 # Text with block markup (headings, quotes, lists, rules, numbers) but none of the characters inline markup starts with.
@@ -72,8 +72,14 @@ def test_workers_build_the_same_site_as_one_process(tmp_path, monkeypatch):
         )
     make_site(tmp_path, files)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    serial = Builder(tmp_path / "content", tmp_path / "one", search=False, workers=1)
-    forked = Builder(tmp_path / "content", tmp_path / "two", search=False, workers=2)
+    serial = Builder.for_cli(
+        BuildOptions(tmp_path / "content", tmp_path / "one", search=False, workers=1),
+        keep_cache=False,
+    )
+    forked = Builder.for_cli(
+        BuildOptions(tmp_path / "content", tmp_path / "two", search=False, workers=2),
+        keep_cache=False,
+    )
     assert not serial.build().errors and not forked.build().errors
     one, two = site_files(tmp_path / "one"), site_files(tmp_path / "two")
     assert len(one) > 80 and one == two
@@ -90,7 +96,13 @@ def test_a_template_error_found_by_a_worker_leaves_the_site_as_it_was(
 ):
     make_site(tmp_path, TINY_SITE)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    assert not Builder(tmp_path / "content", tmp_path / "site", search=False).build().errors
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tmp_path / "content", tmp_path / "site", search=False), keep_cache=False
+        )
+        .build()
+        .errors
+    )
     before = site_files(tmp_path / "site")
     layouts = tmp_path / "layouts"
     layouts.mkdir()
@@ -98,9 +110,9 @@ def test_a_template_error_found_by_a_worker_leaves_the_site_as_it_was(
         '{% extends "base.html" %}{% block main %}{{ page.nothing.here }}{% endblock %}',
         encoding="utf-8",
     )
-    result = Builder(
-        tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=persist
-    ).build()
+    options = BuildOptions(tmp_path / "content", tmp_path / "site", search=False, workers=2)
+    builder = Builder.for_cli(options) if persist else Builder.for_preview(options)
+    result = builder.build()
     assert [str(e).split(":")[0] for e in result.errors] == ["layouts/article.html"]
     assert site_files(tmp_path / "site") == before
     assert not (tmp_path / ".site.staging").exists()
@@ -111,9 +123,15 @@ def test_workers_writing_into_staging_build_the_same_site(tmp_path, monkeypatch)
         tmp_path, {**TINY_SITE, "content/2019-a.md": page("عنوان", "2019-11-13", body="**نص**")}
     )
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    assert not Builder(tmp_path / "content", tmp_path / "held", search=False).build().errors
-    streamed = Builder(
-        tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=True
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tmp_path / "content", tmp_path / "held", search=False), keep_cache=False
+        )
+        .build()
+        .errors
+    )
+    streamed = Builder.for_cli(
+        BuildOptions(tmp_path / "content", tmp_path / "site", search=False, workers=2)
     )
     first = streamed.build()
     assert not first.errors and len(first.changed) == len(site_files(tmp_path / "held"))
@@ -121,9 +139,15 @@ def test_workers_writing_into_staging_build_the_same_site(tmp_path, monkeypatch)
     (tmp_path / "content" / "2019-a.md").write_text(
         page("عنوان آخر", "2019-11-13"), encoding="utf-8"
     )
-    assert not Builder(tmp_path / "content", tmp_path / "held", search=False).build().errors
-    second = Builder(
-        tmp_path / "content", tmp_path / "site", search=False, workers=2, persist=True
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tmp_path / "content", tmp_path / "held", search=False), keep_cache=False
+        )
+        .build()
+        .errors
+    )
+    second = Builder.for_cli(
+        BuildOptions(tmp_path / "content", tmp_path / "site", search=False, workers=2)
     ).build()
     assert (
         "articles/2019-a/index.html" in second.changed and "static/style.css" not in second.changed

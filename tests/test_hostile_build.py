@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from dossier.arabic import term_slug
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 from dossier.errors import ContentError
 from dossier.safe_text import fit_text
 
@@ -342,7 +342,9 @@ class Scratch:
             root, {"content/good.md": GOOD, "content/_data/entities.yaml": TINY_GAZETTEER}
         )
         self.page = root / "content/fuzz.md"
-        self.builder = Builder(root / "content", root / "site", search=False)
+        self.builder = Builder.for_cli(
+            BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+        )
         self.tick = 0
 
     def build(self, data: bytes):
@@ -790,7 +792,9 @@ def build_page(tmp_path: Path, text: str, name: str = "x.md", extra: dict | None
     """Build a one-page dossier in-process; return (result, root)."""
     root = make_site(tmp_path / "dossier", {f"content/{name}": text, **(extra or {})})
     with bounded():
-        result = Builder(root / "content", root / "site", search=False).build()
+        result = Builder.for_cli(
+            BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+        ).build()
     check_outcome(result, root)
     return result, root
 
@@ -943,7 +947,9 @@ def test_a_symlink_planted_in_site_is_never_followed(tmp_path):
     (root / "content/x.md").write_text(
         page("عنوان آخر", "2019-11-13", places=["القامشلي"]), encoding="utf-8"
     )
-    result = Builder(root / "content", site, search=False).build()
+    result = Builder.for_cli(
+        BuildOptions(root / "content", site, search=False), keep_cache=False
+    ).build()
     assert not result.errors
     assert (
         sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
@@ -970,7 +976,9 @@ def test_long_entity_name_is_an_error_not_a_crash(tmp_path, name):
     root = make_site(
         tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", places=[name])}
     )
-    result = Builder(root / "content", root / "site", search=False).build()
+    result = Builder.for_cli(
+        BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+    ).build()
     check_outcome(result, root)
 
 
@@ -1247,7 +1255,9 @@ def test_odd_provenance_is_reported_at_the_page(tmp_path):
 def test_hostile_settings_are_errors_naming_the_settings_file(tmp_path, settings_text):
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13")})
     (root / "dossier.yaml").write_bytes(settings_text)
-    result = Builder(root / "content", root / "site", search=False).build()
+    result = Builder.for_cli(
+        BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+    ).build()
     check_outcome(result, root)
     assert result.errors and all(e.src_path.endswith("dossier.yaml") for e in result.errors)
 
@@ -1299,7 +1309,9 @@ def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
         tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=FAST_SHAPES[shape])}
     )
     with bounded(MARKDOWN_SECONDS):
-        result = Builder(root / "content", root / "site", search=False).build()
+        result = Builder.for_cli(
+            BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+        ).build()
     check_outcome(result, root)
     assert time.perf_counter() - started < MARKDOWN_SECONDS
 
@@ -1310,7 +1322,9 @@ def test_markdown_that_python_markdown_chokes_on_is_bounded(tmp_path):
             tmp_path / str(number), {"content/x.md": page("عنوان", "2019-11-13", body=body)}
         )
         with bounded(MARKDOWN_SECONDS):
-            result = Builder(root / "content", root / "site", search=False).build()
+            result = Builder.for_cli(
+                BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+            ).build()
         check_outcome(result, root)
 
 
@@ -1320,7 +1334,9 @@ def test_quotes_around_a_long_paragraph_build_in_bounded_time(tmp_path):
     )  # 1 MB, a fifth of the loader's 5 MB limit
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=body)})
     with bounded(MARKDOWN_SECONDS):
-        result = Builder(root / "content", root / "site", search=False).build()
+        result = Builder.for_cli(
+            BuildOptions(root / "content", root / "site", search=False), keep_cache=False
+        ).build()
     check_outcome(result, root)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import TINY_SITE, make_site, page, run_cli
 
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 
 CONTENT_EXTRA = {
     f"content/more-{n:02d}.md": page(
@@ -44,7 +44,9 @@ def site_files(site: Path) -> dict[str, bytes]:
 def cold_build(root: Path) -> dict[str, bytes]:
     out = root.parent / f"{root.name}-cold"
     shutil.rmtree(out, ignore_errors=True)
-    result = Builder(root / "content", out, search=False).build()
+    result = Builder.for_cli(
+        BuildOptions(root / "content", out, search=False), keep_cache=False
+    ).build()
     assert not result.errors, result.errors
     return site_files(out)
 
@@ -129,7 +131,8 @@ def dossier(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("swap", [False, True], ids=["preview, file by file", "whole site swapped"])
 def test_builder_kept_in_memory_matches_a_cold_build_after_every_edit(dossier, swap):
-    builder = Builder(dossier / "content", dossier / "site", search=False, swap=swap)
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    builder = Builder.for_cli(options, keep_cache=False) if swap else Builder.for_preview(options)
     assert not builder.build().errors
     for name, change in edits(dossier):
         change()
@@ -139,7 +142,7 @@ def test_builder_kept_in_memory_matches_a_cold_build_after_every_edit(dossier, s
 
 
 def test_an_edit_rewrites_only_the_outputs_it_affects(dossier):
-    builder = Builder(dossier / "content", dossier / "site", search=False, swap=False)
+    builder = Builder.for_preview(BuildOptions(dossier / "content", dossier / "site"))
     builder.build()
     edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
     changed = builder.build().changed
@@ -200,7 +203,7 @@ def test_the_command_line_renders_only_the_outputs_an_edit_affects(dossier):
 def test_a_preview_build_into_the_same_site_voids_the_command_lines_record(dossier):
     cli_build(dossier)
     edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
-    assert Builder(dossier / "content", dossier / "site", search=False, swap=False).build().changed
+    assert Builder.for_preview(BuildOptions(dossier / "content", dossier / "site")).build().changed
     edit(dossier / "content" / "more-05.md", "فقرة معدلة", "فقرة أولى")
     cli_build(dossier)
     assert site_files(dossier / "site") == cold_build(dossier)
@@ -286,7 +289,13 @@ def test_a_large_timeline_splits_by_year_then_month_and_loses_no_entry(tmp_path,
         }
     )
     make_site(tmp_path, files)
-    assert not Builder(tmp_path / "content", tmp_path / "site", search=False).build().errors
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tmp_path / "content", tmp_path / "site", search=False), keep_cache=False
+        )
+        .build()
+        .errors
+    )
     timeline = tmp_path / "site" / "timeline"
     index = (timeline / "index.html").read_text(encoding="utf-8")
     assert (
@@ -360,15 +369,19 @@ def test_a_file_changed_again_within_its_stamps_resolution_is_compared_by_conten
     monkeypatch.setattr(
         builder_module, "file_stamp", lambda path: (moment, moment, os.stat(path).st_size, 1)
     )
-    Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    Builder.for_cli(BuildOptions(dossier / "content", dossier / "site", search=False)).build()
     article = dossier / "content" / "more-05.md"
     article.write_text(
         article.read_text(encoding="utf-8").replace("فقرة أولى", "فقرة ثانية"), encoding="utf-8"
     )
-    result = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    result = Builder.for_cli(
+        BuildOptions(dossier / "content", dossier / "site", search=False)
+    ).build()
     assert "articles/more-05/index.html" in result.changed
     assert "فقرة ثانية" in article_text(dossier, "more-05")
-    again = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    again = Builder.for_cli(
+        BuildOptions(dossier / "content", dossier / "site", search=False)
+    ).build()
     assert (
         again.changed == [] and again.pages == result.pages
     )  # and an unchanged file stays a no-op
@@ -380,7 +393,7 @@ def test_a_library_upgrade_is_not_a_no_op(dossier, monkeypatch):
     from dossier import load
 
     assert (
-        not Builder(dossier / "content", dossier / "site", search=False, persist=True)
+        not Builder.for_cli(BuildOptions(dossier / "content", dossier / "site", search=False))
         .build()
         .errors
     )
@@ -395,6 +408,8 @@ def test_a_library_upgrade_is_not_a_no_op(dossier, monkeypatch):
     monkeypatch.setattr(
         load.MarkdownConverter, "convert", lambda self, text: convert(self, text) + "<hr>"
     )
-    result = Builder(dossier / "content", dossier / "site", search=False, persist=True).build()
+    result = Builder.for_cli(
+        BuildOptions(dossier / "content", dossier / "site", search=False)
+    ).build()
     assert not result.errors
     assert article_text(dossier, "more-05").count("<hr>") == 1

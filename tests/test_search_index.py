@@ -308,13 +308,25 @@ def test_two_cold_builds_give_the_same_bytes_search_index_included(tmp_path):
 
 def test_sorting_the_index_keeps_every_filter_value_and_page(tiny_site, monkeypatch):
     from dossier import search
-    from dossier.builder import Builder
+    from dossier.builder import Builder, BuildOptions
     from dossier.index_files import read_file
 
     monkeypatch.setattr(search, "make_reproducible", lambda index_dir: None)
-    assert not Builder(tiny_site / "content", tiny_site / "as-written").build().errors
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tiny_site / "content", tiny_site / "as-written"), keep_cache=False
+        )
+        .build()
+        .errors
+    )
     monkeypatch.undo()
-    assert not Builder(tiny_site / "content", tiny_site / "sorted").build().errors
+    assert (
+        not Builder.for_cli(
+            BuildOptions(tiny_site / "content", tiny_site / "sorted"), keep_cache=False
+        )
+        .build()
+        .errors
+    )
     assert filters(tiny_site / "sorted") == filters(tiny_site / "as-written")
     assert set(filters(tiny_site / "sorted")["places"]) == {"القامشلي", "الحسكة", "سوريا"}
     for path in (tiny_site / "sorted" / SEARCH_DIR / "filter").iterdir():

@@ -18,13 +18,13 @@ from urllib.parse import quote
 import pytest
 from conftest import ROOT, make_site, page
 
-from dossier.builder import Builder
+from dossier.builder import Builder, BuildOptions
 from dossier.serve import Preview, resolve_request, with_banner
 
 
 def preview_for(root: Path) -> Preview:
-    builder = Builder(
-        root / "content", root / "site", search=False, swap=False
+    builder = Builder.for_preview(
+        BuildOptions(root / "content", root / "site")
     )  # as build.py serve makes it
     preview = Preview(builder, root / "seeds", [root / "content", root / "layouts", root / "seeds"])
     (root / "seeds").mkdir(exist_ok=True)
