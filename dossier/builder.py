@@ -10,6 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .cache import (
     PageCache,
@@ -134,8 +135,6 @@ class Builder:
             "code": code_version(),
             "dependencies": dependency_versions(),
             "content": str(Path(options.content_dir).resolve()),
-            # Pages name their files relative to the working folder: not reused from another one.
-            "cwd": os.getcwd(),
         }
         cache = PageCache(Path(options.site_dir), key, keep=keep_cache)
         return cls(options, cache, StagingWriter(Path(options.site_dir)))
@@ -213,7 +212,7 @@ class Builder:
         )
         rendered = renderer.render_all(static_files(self.layouts_dirs))
         rendered.outputs.append(Output(SITE_MARKER, MARKER_TEXT))
-        check_unique(rendered.outputs)
+        check_unique(rendered.outputs, self._shown)
         clock.lap("render")
         return rendered
 
@@ -263,8 +262,12 @@ class Builder:
             and isinstance(record.get("keys"), dict)
             and self.cache.record.get("site") == list(site_stamp(self.site_dir) or [None])
         )
-        fingerprints = {entry[1].src_path: entry[2] for entry in self.cache.pages.values()}
+        fingerprints = {src_path: entry[2] for src_path, entry in self.cache.pages.items()}
         return KeptOutputs(record["keys"] if usable else {}, target.present, fingerprints, context)
+
+    def _shown(self, source: str) -> str:
+        """An output's source as messages show it: an article by its file (content/x.md)."""
+        return display_path(self.content_dir / source) if source.endswith(".md") else source
 
     def _settings(self) -> Settings:
         """The dossier's settings, with the command line's --base-url."""
@@ -318,25 +321,26 @@ class Builder:
         if not self.content_dir.is_dir():
             raise ContentError(str(self.content_dir), None, "the content folder does not exist")
         cached, paths = self.cache.pages, inputs.page_paths
-        stale = [path for path in paths if cached.get(path, (None,))[0] != inputs.known[path]]
+        cut = len(os.path.join(str(self.content_dir), ""))  # page paths start with content/
+        stale = [path for path in paths if cached.get(path[cut:], (None,))[0] != inputs.known[path]]
         converter = MarkdownConverter()
         load = _page_loader(self.content_dir, gazetteer, converter)
         results = parallel_map(load, stale, self.options.workers)
         errors = []
         for path, (loaded, _, _, fingerprint) in zip(stale, results, strict=True):
             if isinstance(loaded, Page):
-                cached[path] = (inputs.fresh[path], loaded, fingerprint)
+                cached[path[cut:]] = (inputs.fresh[path], loaded, fingerprint)
             else:
                 errors.extend(loaded)
-                cached.pop(path, None)
-        for gone in set(cached) - {path for path in paths}:
+                cached.pop(path[cut:], None)
+        for gone in set(cached) - {path[cut:] for path in paths}:
             del cached[gone]
         total, markdown = sum(r[1] for r in results), sum(r[2] for r in results)
         clock.lap("load")
         clock.move(clock.seconds["load"] * markdown / total if total else 0.0, "load", "markdown")
         if errors:
             raise ContentErrors(errors)
-        return [cached[path][1] for path in paths]
+        return [cached[path[cut:]][1] for path in paths]
 
 
 def _page_loader(content_dir: Path, gazetteer: Gazetteer, converter: MarkdownConverter):
@@ -359,16 +363,16 @@ def _page_loader(content_dir: Path, gazetteer: Gazetteer, converter: MarkdownCon
     return load
 
 
-def check_unique(outputs: list[Output]) -> None:
+def check_unique(outputs: list[Output], shown: Callable[[str], str] = str) -> None:
     """Two sources that would write the same file are an error naming both."""
     first: dict[str, Output] = {}
     errors = []
     for output in outputs:
         other = first.setdefault(output.output_path, output)
         if other is not output:
-            path, earlier = output.output_path, other.source or "another page"
+            path, earlier = output.output_path, shown(other.source) or "another output"
             message = f"would write {path}, which {earlier} also writes"
-            errors.append(ContentError(output.source or path, None, message))
+            errors.append(ContentError(shown(output.source) or path, None, message))
     if errors:
         raise ContentErrors(errors)
 

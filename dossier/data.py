@@ -7,7 +7,7 @@ import io
 import json
 
 from .gazetteer import KINDS
-from .pages import Event, Page, Site, absolute_url
+from .pages import Event, Page, Site, absolute_url, article_path
 
 DATA_DIR = "data"
 LIST_SEPARATOR = " | "  # between the names of one cell of the CSV: no name holds it
@@ -58,7 +58,7 @@ def event_record(event: Event, base_url: str) -> dict:
         "text": event.text,
         "places": list(event.places),
         "people": list(event.people),
-        "article": absolute_url(base_url, f"articles/{event.article}/index.html")
+        "article": absolute_url(base_url, article_path(event.article))
         if event.article
         else None,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import os
@@ -524,70 +525,82 @@ def load_page(
 ) -> Page:
     """Read one page; raise ContentErrors with every problem in it."""
     page_path = Path(page_path)
-    src_path = display_path(page_path)
-    if not utf8_name(src_path):
-        shown = os.fsencode(src_path).decode("utf-8", "backslashreplace")
-        message = "the file name is not UTF-8 (a Windows zip?): rename the file"
-        raise ContentErrors([ContentError(shown, None, message)])
+    shown = display_path(page_path)
     try:
-        data = page_path.read_bytes()
-    except OSError as error:
-        message = f"cannot be read ({error.strerror})"
-        raise ContentErrors([ContentError(src_path, None, message)]) from None
-    if len(data) > MAX_PAGE_BYTES:
-        raise ContentErrors(
-            [ContentError(src_path, None, f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB")]
-        )
-    try:
-        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as problem:
-        line = data[: problem.start].count(b"\n") + 1
-        raise ContentErrors(
-            [ContentError(src_path, line, "the page is not UTF-8 text; save it as UTF-8")]
-        ) from None
-    try:
-        front, body, _ = split_front_matter(text, src_path)
-        meta, lines = parse_front_matter(front, src_path)
+        front, body, _ = split_front_matter(read_page_text(page_path, shown), shown)
+        meta, lines = parse_front_matter(front, shown)
     except ContentError as error:
         raise ContentErrors([error]) from None
-    errors = check_meta(meta, lines, src_path)
     slug = meta.get("slug") or page_path.stem
-    events = []
-    for number, item in enumerate(meta["events"] if isinstance(meta.get("events"), list) else ()):
-        try:
-            events.append(parse_event(item, src_path, event_lines(lines, f"events.{number}"), slug))
-        except ContentError as error:
-            errors.append(error)
-    if not errors and not (SLUG.match(slug) and usable_slug(slug)):
-        errors.append(
-            ContentError(
-                src_path,
-                1,
-                f"the file name {page_path.stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)",
-            )
-        )
-    if errors:
-        raise ContentErrors(errors)
-    warn_unknown_names(gazetteer, meta, lines, src_path)
-    try:
-        html = fit_text(converter.convert(body))  # here, once: templates print it unchecked
-    except RecursionError:
-        raise ContentErrors(
-            [ContentError(src_path, None, "the Markdown is nested too deeply to convert")]
-        ) from None
+    events = check_page(meta, lines, shown, slug, page_path.stem)
+    warn_unknown_names(gazetteer, meta, lines, shown)
+    src_path = content_path(content_dir, page_path)
     return Page(
         src_path=src_path,
         slug=slug,
         title=meta["title"].strip(),
         date=parse_partial_date(meta["date"]) if meta.get("date") is not None else None,
         summary=(meta.get("summary") or "").strip(),
-        html=html,
+        html=convert_body(body, converter, shown),
         media=meta.get("media"),
         status="draft" if meta.get("draft") is True else meta.get("status", "new"),
-        events=tuple(events),
+        events=tuple(dataclasses.replace(event, src_path=src_path) for event in events),
         meta=MappingProxyType(meta),
         **{kind: _canonical_names(gazetteer, kind, meta.get(kind)) for kind in KINDS},
     )
+
+
+def content_path(content_dir: Path, path: Path | str) -> str:
+    """A file's src_path: relative to content/, with POSIX separators."""
+    return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(content_dir))).as_posix()
+
+
+def read_page_text(page_path: Path, shown: str) -> str:
+    """A page file's text, with LF line ends; ContentErrors if it cannot be a page."""
+    if not utf8_name(shown):
+        name = os.fsencode(shown).decode("utf-8", "backslashreplace")
+        message = "the file name is not UTF-8 (a Windows zip?): rename the file"
+        raise ContentErrors([ContentError(name, None, message)])
+    try:
+        data = page_path.read_bytes()
+    except OSError as error:
+        message = f"cannot be read ({error.strerror})"
+        raise ContentErrors([ContentError(shown, None, message)]) from None
+    if len(data) > MAX_PAGE_BYTES:
+        message = f"the page is larger than {MAX_PAGE_BYTES // 2**20} MB"
+        raise ContentErrors([ContentError(shown, None, message)])
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        message = "the page is not UTF-8 text; save it as UTF-8"
+        raise ContentErrors([ContentError(shown, line, message)]) from None
+
+
+def check_page(meta: dict, lines: dict[str, int], shown: str, slug: str, stem: str) -> list[Event]:
+    """Check a page's front matter and read its events; ContentErrors with every problem."""
+    errors = check_meta(meta, lines, shown)
+    events = []
+    for number, item in enumerate(meta["events"] if isinstance(meta.get("events"), list) else ()):
+        try:
+            events.append(parse_event(item, shown, event_lines(lines, f"events.{number}"), slug))
+        except ContentError as error:
+            errors.append(error)
+    if not errors and not (SLUG.match(slug) and usable_slug(slug)):
+        message = f"the file name {stem!r} cannot be a slug; add a 'slug' (lowercase ASCII)"
+        errors.append(ContentError(shown, 1, message))
+    if errors:
+        raise ContentErrors(errors)
+    return events
+
+
+def convert_body(body: str, converter: MarkdownConverter, shown: str) -> str:
+    """The page's HTML, converted here once: templates print it unchecked."""
+    try:
+        return fit_text(converter.convert(body))
+    except RecursionError:
+        message = "the Markdown is nested too deeply to convert"
+        raise ContentErrors([ContentError(shown, None, message)]) from None
 
 
 def warn_unknown_names(
@@ -668,7 +681,7 @@ def load_events(content_dir: Path) -> list[Event]:
     path = content_dir / EVENTS_PATH
     if not path.exists():
         return []
-    src_path = display_path(path)
+    src_path = display_path(path)  # as shown in messages
     try:
         data, node = parse_yaml(path.read_text(encoding="utf-8"), src_path, first_line=1)
     except ContentError as error:
@@ -692,7 +705,7 @@ def load_events(content_dir: Path) -> list[Event]:
             errors.append(error)
     if errors:
         raise ContentErrors(errors)
-    return events
+    return [dataclasses.replace(e, src_path=EVENTS_PATH.as_posix()) for e in events]
 
 
 def load_settings(path: Path) -> Settings:

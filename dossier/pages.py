@@ -1,4 +1,17 @@
-"""The central data: Page, Event, Term, Site, Settings and Output, with URL rules. No I/O."""
+"""The central data: Page, Event, Term, Site, Settings and Output, with URL rules. No I/O.
+
+One word per concept, here and in every module:
+
+- page: an article, one file under content/ (a Page). Nothing else is called a page: what a
+  build writes is an output; one part of a long list of articles is a listing part.
+- src_path: where a file is, relative to content/, with '/' ("sub/x.md", "_data/events.yaml").
+  Messages name files as the curator's editor opens them (content/sub/x.md:3: ...), relative
+  to the working folder: that is the shown path, made from src_path where it is needed.
+- output_path: where an output is written, relative to site/ ("articles/x/index.html").
+- url: an output's public address: absolute_url(base_url, output_path), directories with a
+  trailing slash. Inside the site every link is relative (render.Renderer.context's link).
+- The article address rule is article_path(slug), used by Page.output_path and by the layouts.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +45,7 @@ class Event:
 
     date: PartialDate
     text: str
-    src_path: str
+    src_path: str  # relative to content/: its page's, or _data/events.yaml
     line: int | None = None
     end: PartialDate | None = None
     places: tuple[str, ...] = ()
@@ -43,7 +56,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Page:
-    src_path: str  # relative to content/, used in every message
+    src_path: str  # relative to content/ ("sub/x.md")
     slug: str
     title: str
     date: PartialDate | None
@@ -60,7 +73,7 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        return f"{ARTICLES}/{self.slug}/index.html"
+        return article_path(self.slug)
 
     @property
     def is_draft(self) -> bool:
@@ -157,6 +170,11 @@ class Output:
     output_path: str  # relative to site/, POSIX separators
     data: bytes
     source: str = ""  # what it was made from, for messages
+
+
+def article_path(slug: str) -> str:
+    """The output path of an article: the one rule for article addresses (layouts use it too)."""
+    return f"{ARTICLES}/{slug}/index.html"
 
 
 def absolute_url(base_url: str, output_path: str) -> str:

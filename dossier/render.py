@@ -25,7 +25,7 @@ from .collect import YearGroup, group_timeline, story
 from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
-from .pages import Event, Output, Page, Settings, Site, absolute_url
+from .pages import Event, Output, Page, Settings, Site, absolute_url, article_path
 from .parallel import MIN_ITEMS, parallel_map
 from .plural import count_words
 from .render_keys import KeptOutputs
@@ -76,6 +76,7 @@ def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
         STATUS_NAMES=STATUS_NAMES,
         locator_map=locator_map,
         CARD_TERMS=CARD_TERMS,
+        article_path=article_path,
     )
     return env
 
