@@ -1,11 +1,15 @@
-"""The search index: Pagefind indexes the built HTML (Arabic stemming included) into site/pagefind/."""
+"""The search index: Pagefind indexes the built pages (Arabic stemming included), shard by shard,
+into site/pagefind/."""
 
 from __future__ import annotations
 
 import atexit
 import gzip
+import importlib.metadata
 import json
 import logging
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +18,16 @@ from pathlib import Path
 
 from .errors import ContentError
 from .index_files import ENTRY_FILE, make_reproducible
-from .search_source import SOURCE_DIR, write_search_source
+from .search_source import SOURCE_DIR, indexed_pages, write_search_source
+from .shards import (
+    MANIFEST,
+    is_shard_folder,
+    plan_shards,
+    read_manifest,
+    shard_digest,
+    shard_folder,
+    write_manifest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,25 +35,24 @@ SEARCH_DIR = "pagefind"
 TIMEOUT_SECONDS = 120  # plus SECONDS_PER_ARTICLE for each article: a hung indexer is stopped
 SECONDS_PER_ARTICLE = 0.05
 PAGEFIND = [sys.executable, "-m", "pagefind"]
+INDEX_OPTIONS = ["--glob", "**/*.html", "--quiet"]
+UNUSED = re.compile(r"^pagefind-(component-|modular-)?ui\.(js|css)$|^pagefind-highlight\.js$")
+MERGED_UNUSED = re.compile(r"^pagefind(-worker)?\.js$|^wasm\..*\.pagefind$")
 COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
 
 
 def index_site(site_dir: Path, changed: list[str]) -> list[str]:
-    """Rebuild the search index when any HTML page changed; return the index files written."""
+    """Index again the shards whose pages changed; return the index files written or removed."""
     index_dir = site_dir / SEARCH_DIR
     if index_dir.exists() and not any(p.endswith(".html") for p in changed):
         return []
-    if index_dir.exists():
-        shutil.rmtree(
-            index_dir
-        )  # unlink, never rewrite: these files may be shared with the old site
     if not has_articles(site_dir):
-        return []  # nothing to index yet: the search page says search is unavailable
-    return run_pagefind(site_dir, index_dir)
+        return drop_index(site_dir, changed)  # the search page says search is unavailable
+    return update_index(site_dir, index_dir)
 
 
 def drop_index(site_dir: Path, changed: list[str]) -> list[str]:
-    """Remove the search index an earlier build left (--no-search publishes none); return its files."""
+    """Remove the index an earlier build left (--no-search publishes none); return its files."""
     index_dir = site_dir / SEARCH_DIR
     if not index_dir.is_dir():
         return []
@@ -57,13 +69,88 @@ def index_files(index_dir: Path) -> list[str]:
     )
 
 
+def shard_files(folder: Path, index_dir: Path) -> list[str]:
+    """A shard's files as output paths (shard 0's: those outside the other shards' folders)."""
+    return sorted(
+        f"{SEARCH_DIR}/{p.relative_to(index_dir).as_posix()}" for p in _shard_files(folder)
+    )
+
+
 def has_articles(site_dir: Path) -> bool:
     articles = site_dir / "articles"
     return articles.is_dir() and any(articles.iterdir())
 
 
+def update_index(site_dir: Path, index_dir: Path) -> list[str]:
+    """Make index_dir the index of site_dir's pages, indexing only the shards whose records changed.
+
+    index_dir may hold the last build's index (hard links shared with the live site): a shard
+    indexed again is unlinked first, never written into.
+    """
+    members = plan_shards(site_dir, indexed_pages(site_dir))
+    version = pagefind_version()
+    digests = {shard: shard_digest(site_dir, pages, version) for shard, pages in members.items()}
+    recorded = read_manifest(index_dir) if index_dir.is_dir() else {}
+    written = _remove_other_shards(index_dir, set(members))
+    for shard, pages in members.items():
+        folder = shard_folder(index_dir, shard)
+        if recorded.get(str(shard)) == digests[shard] and (folder / ENTRY_FILE).is_file():
+            continue
+        written += _clear_shard(index_dir, shard)
+        written += run_pagefind(site_dir, pages, folder, index_dir)
+    if written or recorded != {str(shard): digest for shard, digest in digests.items()}:
+        write_manifest(index_dir, digests)
+        written.append(f"{SEARCH_DIR}/{MANIFEST}")
+    return sorted(set(written))
+
+
+def _remove_other_shards(index_dir: Path, shards: set[int]) -> list[str]:
+    """Remove the folders of shards no longer made (the number of shards changed)."""
+    removed = []
+    for entry in sorted(index_dir.iterdir()) if index_dir.is_dir() else ():
+        if is_shard_folder(entry.name) and int(entry.name) not in shards:
+            removed += shard_files(entry, index_dir)
+            shutil.rmtree(entry)
+    return removed
+
+
+def _clear_shard(index_dir: Path, shard: int) -> list[str]:
+    """Unlink a shard's files (shard 0's: those in pagefind/ outside the other shards' folders)."""
+    folder = shard_folder(index_dir, shard)
+    if not folder.is_dir():
+        return []
+    removed = shard_files(folder, index_dir)
+    for entry in list(folder.iterdir()):
+        if is_shard_folder(entry.name) or entry.name == MANIFEST:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return removed
+
+
+def _shard_files(folder: Path) -> list[Path]:
+    """A shard's files: those under its folder, the other shards' folders left out."""
+    found = []
+    for entry in folder.iterdir():
+        if is_shard_folder(entry.name) or entry.name == MANIFEST:
+            continue
+        found += [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
+    return found
+
+
+def pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 def reindex_in_place(site_dir: Path) -> None:
-    """Rebuild the index beside the live one, then put it in place: a reader never finds it missing."""
+    """Update the index beside the live one, then put it in place: a reader never finds it missing.
+
+    The next index starts as hard links to the live one, so unchanged shards are carried over."""
     fresh, old, live = site_dir / ".pagefind-new", site_dir / ".pagefind-old", site_dir / SEARCH_DIR
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -71,7 +158,9 @@ def reindex_in_place(site_dir: Path) -> None:
         shutil.rmtree(live, ignore_errors=True)
         return
     try:
-        run_pagefind(site_dir, fresh)
+        if live.is_dir():
+            shutil.copytree(live, fresh, copy_function=os.link)
+        update_index(site_dir, fresh)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)  # the live index stays as it was
         raise
@@ -81,74 +170,70 @@ def reindex_in_place(site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def run_pagefind(site_dir: Path, index_dir: Path) -> list[str]:
-    """Index the articles and entity pages of a built site with Pagefind into index_dir.
+def run_pagefind(site_dir: Path, pages: list[Path], folder: Path, index_dir: Path) -> list[str]:
+    """Index these pages of a built site with Pagefind into folder (a shard of index_dir).
 
     Pagefind is stopped if it outlives a generous timeout (it has been seen to hang when files
     change under it) and when this process exits, so no indexer is ever left running.
     """
-    source, pages = write_search_source(
-        site_dir
-    )  # articles with their clitic-free forms, entity pages
-    command = [
-        *PAGEFIND,
-        "--site",
-        str(source),
-        "--output-path",
-        str(index_dir),
-        "--glob",
-        "**/*.html",
-        "--quiet",
-    ]
-    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * pages
+    source = write_search_source(site_dir, pages)  # articles with their clitic-free forms
+    command = [*PAGEFIND, "--site", str(source), "--output-path", str(folder)]
+    timeout = TIMEOUT_SECONDS + SECONDS_PER_ARTICLE * len(pages)
+    try:
+        stdout, stderr, returncode = _run_indexer(command + INDEX_OPTIONS, timeout, index_dir)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+    if returncode != 0 or not (folder / "pagefind.js").exists():
+        detail = " ".join((stderr or stdout).split())[-300:]
+        message = f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}"
+        raise ContentError(SEARCH_DIR, None, message)
+    _drop_unused(folder, primary=folder == index_dir)
+    make_reproducible(folder)
+    problem = index_problem(folder, len(pages))
+    if problem:
+        message = f"the search index was written incomplete ({problem}); "
+        raise ContentError(
+            SEARCH_DIR, None, message + "is the disk full? The published index was kept"
+        )
+    return shard_files(folder, index_dir)
+
+
+def _run_indexer(command: list[str], timeout: float, index_dir: Path) -> tuple[str, str, int]:
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     except OSError as error:
-        shutil.rmtree(source, ignore_errors=True)
-        raise ContentError(
-            SEARCH_DIR, None, f"the search index could not be built: {error}"
-        ) from None
+        message = f"the search index could not be built: {error}"
+        raise ContentError(SEARCH_DIR, None, message) from None
     _running[process] = index_dir
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise ContentError(
-            SEARCH_DIR,
-            None,
-            f"the search index was not built within {timeout:.0f} s; Pagefind was stopped",
-        ) from None
+        message = f"the search index was not built within {timeout:.0f} s; Pagefind was stopped"
+        raise ContentError(SEARCH_DIR, None, message) from None
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
         _running.pop(process, None)
-        shutil.rmtree(source, ignore_errors=True)
-    if process.returncode != 0 or not (index_dir / "pagefind.js").exists():
-        detail = " ".join((stderr or stdout).split())[-300:]
-        raise ContentError(
-            SEARCH_DIR,
-            None,
-            f"the search index could not be built (is 'pagefind[bin]' installed?): {detail}",
-        )
-    make_reproducible(index_dir)
-    problem = index_problem(index_dir, pages)
-    if problem:
-        raise ContentError(
-            SEARCH_DIR,
-            None,
-            f"the search index was written incomplete ({problem}); "
-            "is the disk full? The published index was kept",
-        )
-    return index_files(index_dir)
+    return stdout, stderr, process.returncode
+
+
+def _drop_unused(folder: Path, primary: bool) -> None:
+    """Remove what no page loads: Pagefind's own UI, and in a merged shard its script and
+    WebAssembly (the search page runs the primary index's, which searches the merged ones)."""
+    for path in folder.iterdir():
+        if UNUSED.match(path.name) or (not primary and MERGED_UNUSED.match(path.name)):
+            path.unlink()
 
 
 def index_problem(index_dir: Path, pages: int) -> str | None:
     """What is wrong with a freshly written index, or None when it is whole.
 
-    Pagefind exits 0 even when its files could not be written in full (a full disk): each file must
-    be non-empty, each compressed file must decompress to its end, and the index must count every page given.
+    Pagefind exits 0 even when its files could not be written in full (a full disk): each file
+    must be non-empty, each compressed file must decompress to its end, and the index must count
+    every page given.
     """
     try:
         entry = json.loads((index_dir / ENTRY_FILE).read_text(encoding="utf-8"))
@@ -157,9 +242,7 @@ def index_problem(index_dir: Path, pages: int) -> str | None:
         return f"{ENTRY_FILE} is unreadable: {error}"
     if counted != pages:
         return f"{counted} of {pages} pages indexed"
-    for path in sorted(index_dir.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in sorted(_shard_files(index_dir)):
         name = path.relative_to(index_dir).as_posix()
         try:
             data = path.read_bytes()

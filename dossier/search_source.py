@@ -1,5 +1,5 @@
-"""What Pagefind reads, never published: each built article with its clitic-free word forms added, and the first
-page of each entity (its names and its events)."""
+"""What Pagefind reads, never published: each built article with its clitic-free word forms
+added, and the first page of each entity (its names and its events)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,17 @@ SOURCE_DIR = (
 )
 BODY_MARK = "data-pagefind-body"
 ARTICLE_END = "</article>"
+HIDDEN_FORMS = 'hidden data-pagefind-meta="forms" data-pagefind-weight="0.5"'
 TAG = re.compile(r"<[^>]*>")
 
 
 def with_search_forms(page_html: str) -> str:
-    """The page with its indexed text's clitic-free forms added at the end of that text, for the index only.
+    """The page with its indexed text's clitic-free forms added at the end of that text, for the
+    index only.
 
-    Pagefind's stemmer keeps و/ف before an alef and a bare ل: these forms let «مدرعات» find «والمدرعات».
-    A reader's page never holds them (text browsers and scrapers printed them as a list of odd words).
+    Pagefind's stemmer keeps و/ف before an alef and a bare ل: these forms let «مدرعات» find
+    «والمدرعات». A reader's page never holds them (text browsers and scrapers printed them as a
+    list of odd words).
     """
     start = page_html.find(BODY_MARK)
     end = page_html.find(ARTICLE_END, start) if start >= 0 else -1
@@ -34,16 +37,15 @@ def with_search_forms(page_html: str) -> str:
     forms = " ".join(clitic_free_forms(text))
     if not forms:
         return page_html
-    hidden = f'<p hidden data-pagefind-meta="forms" data-pagefind-weight="0.5">{html.escape(forms)}</p>\n'
+    hidden = f"<p {HIDDEN_FORMS}>{html.escape(forms)}</p>\n"
     return page_html[:end] + hidden + page_html[end:]
 
 
-def write_search_source(site_dir: Path) -> tuple[Path, int]:
-    """Copy the pages to index (articles with their forms added, the others as they are) into a hidden folder
-    of the built site; return that folder and how many pages it holds."""
+def write_search_source(site_dir: Path, pages: list[Path]) -> Path:
+    """Copy the pages to index (articles with their forms added, the others as they are) into a
+    hidden folder of the built site; return that folder."""
     source = site_dir / SOURCE_DIR
     shutil.rmtree(source, ignore_errors=True)
-    pages = indexed_pages(site_dir)
     for page in pages:
         relative = page.relative_to(site_dir)
         text = page.read_text(encoding="utf-8")
@@ -51,11 +53,20 @@ def write_search_source(site_dir: Path) -> tuple[Path, int]:
         (source / relative).write_text(
             with_search_forms(text) if relative.parts[0] == "articles" else text, encoding="utf-8"
         )
-    return source, len(pages)
+    return source
+
+
+def indexed_record(page_html: str, article: bool) -> str:
+    """The part of a page its index entry is made from: an article's indexed element (not the
+    links to its neighbours around it, which change when they are edited), any other page whole."""
+    start = page_html.find(BODY_MARK) if article else -1
+    end = page_html.find(ARTICLE_END, start) if start >= 0 else -1
+    return page_html[start:end] if end >= 0 else page_html
 
 
 def indexed_pages(site_dir: Path) -> list[Path]:
-    """The pages search finds: each article, each entity's first page (its names and events) and the timeline."""
+    """The pages search finds: each article, each entity's first page (its names and events) and
+    the timeline."""
     found = [
         site_dir / "timeline" / "index.html",
         *sorted((site_dir / "timeline").glob("*/**/index.html")),

@@ -1,12 +1,13 @@
-"""The search index: verified before it is published, removed with --no-search, never left behind by SIGTERM."""
+"""The search index: in shards indexed only when changed, verified before it is published,
+removed with --no-search, never left behind by SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -14,13 +15,14 @@ import pytest
 from conftest import ROOT, TINY_SITE, make_site, page
 
 SEARCH_DIR = "pagefind"
-# A stand-in for `python -m pagefind` that runs the real one, then damages what it wrote and still exits 0,
-# as Pagefind does on a full disk: pf_meta emptied, every fragment cut in half.
+# A stand-in for `python -m pagefind` that runs the real one, then damages what it wrote and still
+# exits 0, as Pagefind does on a full disk: pf_meta emptied, every fragment cut in half.
 FULL_DISK_PAGEFIND = """\
 import os, subprocess, sys
 from pathlib import Path
 here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) != here]
+path = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+path = [p for p in path if p and os.path.abspath(p) != here]
 env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
 subprocess.run([sys.executable, "-m", "pagefind", *sys.argv[1:]], env=env, check=True)
 output = Path(sys.argv[sys.argv.index("--output-path") + 1])
@@ -252,13 +254,9 @@ def test_sigterm_to_the_preview_while_it_indexes_leaves_no_indexer_and_no_partia
 def test_verifying_an_index_names_what_is_missing(tmp_path):
     from dossier.search import index_problem
 
-    index_dir = make_site(
-        tmp_path / SEARCH_DIR,
-        {
-            "pagefind-entry.json": textwrap.dedent("""\
-        {"version": "1.5.2", "languages": {"ar": {"hash": "ar_1", "wasm": "ar", "page_count": 2}}}""")
-        },
-    )
+    language = {"hash": "ar_1", "wasm": "ar", "page_count": 2}
+    entry = json.dumps({"version": "1.5.2", "languages": {"ar": language}})
+    index_dir = make_site(tmp_path / SEARCH_DIR, {"pagefind-entry.json": entry})
     assert index_problem(index_dir, 3) == "2 of 3 pages indexed"
     (index_dir / "pagefind.js").write_bytes(b"")
     assert index_problem(index_dir, 2) == "pagefind.js is empty"
@@ -286,7 +284,8 @@ def filters(site: Path) -> dict[str, dict[str, list[int]]]:
 
 
 def test_two_cold_builds_give_the_same_bytes_search_index_included(tmp_path):
-    """Pagefind writes filters in hash-map order, a new one each run; the build sorts them and renames the files."""
+    """Pagefind writes filters in hash-map order, a new one each run; the build sorts them and
+    renames the files."""
     articles = {
         f"content/f{n:02d}.md": page(
             f"خبر {n}",
@@ -342,3 +341,73 @@ def test_cbor_items_are_read_and_written_back_to_the_same_bytes():
     assert decode(data, 0) == (value, len(data))
     with pytest.raises(Unreadable):
         decode(b"\xa1\x01\x02", 0)  # a map: Pagefind writes none where the index is sorted
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def shard_named(path: str) -> str:
+    """Which shard an index file belongs to ("manifest" for the list of shards)."""
+    from dossier import shards
+
+    first = path.split("/")[0]
+    return (
+        first if shards.is_shard_folder(first) else "manifest" if path == shards.MANIFEST else "0"
+    )
+
+
+def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_path, monkeypatch):
+    """The neighbours' pages change too (their links), not what they give the index: kept."""
+    from dossier import shards
+    from dossier.builder import Builder
+    from dossier.search_source import indexed_pages
+
+    monkeypatch.setattr(shards, "SHARD_PAGES", 8)
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(40)})
+    assert not Builder(root / "content", root / "site").build().errors
+    index = root / "site" / SEARCH_DIR
+    count = shards.shard_count(len(indexed_pages(root / "site")))
+    assert count >= 4
+    before = inodes(index)
+    edited = root / "content" / "n0017.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر عن الرقة.\n", encoding="utf-8"
+    )
+
+    assert not Builder(root / "content", root / "site").build().errors
+
+    after = inodes(index)
+    renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
+    assert renewed == {str(shards.shard_of("articles/n0017/index.html", count)), "manifest"}
+    assert (
+        len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["merge"]) == count - 1
+    )
+    assert not Builder(root / "content", root / "cold").build().errors
+    assert index_bytes(root / "site") == index_bytes(root / "cold")  # the same as a cold build's
+
+
+def test_the_preview_reindexes_only_the_changed_shard_and_swaps_it_in(tmp_path, monkeypatch):
+    from dossier import shards
+    from dossier.builder import Builder
+    from dossier.search import reindex_in_place
+
+    monkeypatch.setattr(shards, "SHARD_PAGES", 8)
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(40)})
+    assert not Builder(root / "content", root / "site").build().errors
+    site, index = root / "site", root / "site" / SEARCH_DIR
+    before = inodes(index)
+    article = site / "articles/n0003/index.html"
+    text = article.read_text(encoding="utf-8").replace("في الحسكة", "في الرقة", 1)
+    article.unlink()  # as the preview writes: a new file in place of the old
+    article.write_text(text, encoding="utf-8")
+
+    reindex_in_place(site)
+
+    after = inodes(index)
+    renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
+    count = len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["digests"])
+    assert renewed == {str(shards.shard_of("articles/n0003/index.html", count)), "manifest"}
+    assert not (site / ".pagefind-new").exists() and not (site / ".pagefind-old").exists()

@@ -314,9 +314,20 @@
   var spellingsLoaded = fetch(new URL(script.dataset.spellings, location.href))
     .then(function (response) { return response.ok ? response.json() : {}; })
     .then(function (map) { spellings = map; }, function () { /* search still works by the words alone */ });
+  // A large dossier's index is in shards (pagefind/shards.json lists them): each is merged into this
+  // one, and a search asks them all. A small dossier's is one, and may have no list.
+  var shardsLoaded = fetch(new URL("shards.json", pagefindUrl))
+    .then(function (response) { return response.ok ? response.json() : {}; })
+    .then(function (shards) { return shards.merge || []; }, function () { return []; });
   import(pagefindUrl.href).then(function (module) {
     pagefind = module;
-    return pagefind.options({ baseUrl: "/" }).then(function () { return pagefind.filters(); });
+    return Promise.all([pagefind.options({ baseUrl: "/" }), shardsLoaded]);
+  }).then(function (loaded) {
+    return Promise.all(loaded[1].map(function (folder) {
+      return pagefind.mergeIndex(new URL(folder, pagefindUrl).href, { baseUrl: "/" });
+    }));
+  }).then(function () {
+    return pagefind.filters();
   }).then(function (available) {
     return spellingsLoaded.then(function () { return available; });
   }).then(function (available) {
