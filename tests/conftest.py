@@ -110,6 +110,25 @@ def run_cli(
     )
 
 
+def calls_made(function, *args) -> tuple[int, object]:
+    """Call ``function(*args)``; return how many Python and C function calls it made, and its result.
+
+    The count is its work, the same on any machine: tests bound the work done, and speed is
+    measured by `build.py bench`."""
+    count = 0
+
+    def counter(frame, event, arg):
+        nonlocal count
+        count += event in ("call", "c_call")
+
+    sys.setprofile(counter)
+    try:
+        result = function(*args)
+    finally:
+        sys.setprofile(None)
+    return count, result
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float, error=None):
     """Interrupt the block after ``seconds`` with ``error(seconds)`` (default: TimeoutError); SIGALRM, main thread only."""

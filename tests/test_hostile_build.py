@@ -32,6 +32,8 @@ from hypothesis.errors import InvalidArgument
 from dossier.arabic import term_slug
 from dossier.builder import Builder, BuildOptions
 from dossier.errors import ContentError
+from dossier.load import set_aside_costly_blocks
+from dossier.reference import cache_dir_for, reference_entities
 from dossier.safe_text import fit_text
 
 # Profiles ------------------------------------------------------------------------------------------------------
@@ -1149,14 +1151,14 @@ LAUGHS = (
 
 
 def test_billion_laughs_in_front_matter_is_refused_without_expanding(tmp_path):
+    reference_entities(cache_dir_for(tmp_path))  # its first read (or rebuild) is not the page's
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         result, root = build_page(tmp_path, f"---\n{LAUGHS}---\nنص\n")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - started < 5 and peak < 50 * 2**20, peak
+    assert peak < 50 * 2**20, peak  # expanded, the aliases would hold 9**9 items
     assert [str(e).split(": ", 1)[1] for e in result.errors] == [
         "aliases (*name) are not allowed here"
     ]
@@ -1264,8 +1266,8 @@ def test_hostile_settings_are_errors_naming_the_settings_file(tmp_path, settings
 
 # Markdown that takes long ------------------------------------------------------------------------------------
 
-PAGE_SIZE = 64 * 1024  # a long article; every shape of this size must build in MARKDOWN_SECONDS
-MARKDOWN_SECONDS = 5.0
+PAGE_SIZE = 64 * 1024  # a long article; every shape of this size builds in well under a second
+MARKDOWN_SECONDS = 30.0  # a hang guard, not a speed test (that is `build.py bench`): ~50x their time
 
 
 def fill(unit: str, size: int = PAGE_SIZE) -> str:
@@ -1304,7 +1306,6 @@ SLOW_SHAPES = {
 
 @pytest.mark.parametrize("shape", FAST_SHAPES)
 def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
-    started = time.perf_counter()
     root = make_site(
         tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=FAST_SHAPES[shape])}
     )
@@ -1313,11 +1314,11 @@ def test_pathological_markdown_builds_in_bounded_time(tmp_path, shape):
             BuildOptions(root / "content", root / "site", search=False), keep_cache=False
         ).build()
     check_outcome(result, root)
-    assert time.perf_counter() - started < MARKDOWN_SECONDS
 
 
 def test_markdown_that_python_markdown_chokes_on_is_bounded(tmp_path):
     for number, (shape, body) in enumerate(SLOW_SHAPES.items()):
+        assert set_aside_costly_blocks(body)[1], f"{shape} would reach Python-Markdown"
         root = make_site(
             tmp_path / str(number), {"content/x.md": page("عنوان", "2019-11-13", body=body)}
         )
@@ -1332,6 +1333,7 @@ def test_quotes_around_a_long_paragraph_build_in_bounded_time(tmp_path):
     body = (
         "> " * 400 + "quote\n" + fill("a b ", 1 << 20)
     )  # 1 MB, a fifth of the loader's 5 MB limit
+    assert set_aside_costly_blocks(body)[1], "400 levels: Python-Markdown copies the MB each time"
     root = make_site(tmp_path / "dossier", {"content/x.md": page("عنوان", "2019-11-13", body=body)})
     with bounded(MARKDOWN_SECONDS):
         result = Builder.for_cli(

@@ -231,7 +231,6 @@ def test_a_burst_of_500_saves_rebuilds_a_handful_of_times_and_never_serves_half_
         f"{SAVES} saves in {burst:.1f} s: {rebuilds} rebuilds; {pollers.served} pages fetched meanwhile, "
         f"slowest {pollers.slowest:.2f} s"
     )
-    assert burst < BURST_SECONDS + 2
     assert server.process.poll() is None, "the server died"
     assert 1 <= rebuilds <= MAX_REBUILDS
     assert pollers.served > 0 and not pollers.problems, pollers.problems[:5]
