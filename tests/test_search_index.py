@@ -343,6 +343,13 @@ def test_cbor_items_are_read_and_written_back_to_the_same_bytes():
         decode(b"\xa1\x01\x02", 0)  # a map: Pagefind writes none where the index is sorted
 
 
+def cli_build(content: Path, site: Path):
+    """A command-line build in this process (so a test can set the shard size)."""
+    from dossier.builder import Builder, BuildOptions
+
+    return Builder.for_cli(BuildOptions(content, site), keep_cache=False).build()
+
+
 def inodes(folder: Path) -> dict[str, int]:
     return {
         p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()
@@ -362,12 +369,11 @@ def shard_named(path: str) -> str:
 def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_path, monkeypatch):
     """The neighbours' pages change too (their links), not what they give the index: kept."""
     from dossier import shards
-    from dossier.builder import Builder
     from dossier.search_source import indexed_pages
 
     monkeypatch.setattr(shards, "SHARD_PAGES", 8)
     root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(40)})
-    assert not Builder(root / "content", root / "site").build().errors
+    assert not cli_build(root / "content", root / "site").errors
     index = root / "site" / SEARCH_DIR
     count = shards.shard_count(len(indexed_pages(root / "site")))
     assert count >= 4
@@ -377,7 +383,7 @@ def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_
         edited.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر عن الرقة.\n", encoding="utf-8"
     )
 
-    assert not Builder(root / "content", root / "site").build().errors
+    assert not cli_build(root / "content", root / "site").errors
 
     after = inodes(index)
     renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
@@ -385,18 +391,17 @@ def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_
     assert (
         len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["merge"]) == count - 1
     )
-    assert not Builder(root / "content", root / "cold").build().errors
+    assert not cli_build(root / "content", root / "cold").errors
     assert index_bytes(root / "site") == index_bytes(root / "cold")  # the same as a cold build's
 
 
 def test_the_preview_reindexes_only_the_changed_shard_and_swaps_it_in(tmp_path, monkeypatch):
     from dossier import shards
-    from dossier.builder import Builder
     from dossier.search import reindex_in_place
 
     monkeypatch.setattr(shards, "SHARD_PAGES", 8)
     root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(40)})
-    assert not Builder(root / "content", root / "site").build().errors
+    assert not cli_build(root / "content", root / "site").errors
     site, index = root / "site", root / "site" / SEARCH_DIR
     before = inodes(index)
     article = site / "articles/n0003/index.html"

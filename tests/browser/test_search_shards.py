@@ -11,22 +11,22 @@ from .conftest import CLITICS_ARTICLE, new_page, serve
 from .test_search import ARTICLE_VARIANTS, QUERY_VARIANTS, results, search
 
 pytestmark = pytest.mark.browser
+BASE_URL = "https://example.org/dossier/"  # served from a sub-path, as every fixture site
 
 
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory):
     """The search tests' dossier, its index cut into shards of at most two pages."""
     from dossier import shards
-    from dossier.builder import Builder
+    from dossier.builder import Builder, BuildOptions
 
     root = make_site(
         tmp_path_factory.mktemp("sharded"), {**TINY_SITE, "content/2019-d.md": CLITICS_ARTICLE}
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(shards, "SHARD_PAGES", 2)
-        result = Builder(
-            root / "content", root / "site", base_url="https://example.org/dossier/"
-        ).build()
+        options = BuildOptions(root / "content", root / "site", base_url=BASE_URL)
+        result = Builder.for_cli(options, keep_cache=False).build()
     assert not result.errors, result.errors
     manifest = json.loads((root / "site/pagefind/shards.json").read_text(encoding="utf-8"))
     assert len(manifest["merge"]) >= 3, manifest  # several shards, each merged by the search page
