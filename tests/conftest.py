@@ -1,4 +1,9 @@
-"""Shared fixtures: tiny dossiers written into tmp_path, and a way to run build.py as a user would."""
+"""Shared fixtures: tiny dossiers written into tmp_path, and a way to run build.py as a user would.
+
+Also the one set of hypothesis profiles, chosen by HYPOTHESIS_PROFILE: "ci" (the default) or
+"nightly" (twenty times the examples). A test that needs another example count says so relative
+to the profile, with examples().
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,33 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The deadline is off: a hang is caught by a time limit that does not flake on a busy machine.
+QUIET = [
+    HealthCheck.too_slow,
+    HealthCheck.data_too_large,
+    HealthCheck.filter_too_much,
+    HealthCheck.function_scoped_fixture,
+]
+CI_EXAMPLES = 150
+PROFILES = {"ci": CI_EXAMPLES, "nightly": 20 * CI_EXAMPLES}
+for _name, _examples in PROFILES.items():
+    settings.register_profile(
+        _name, max_examples=_examples, deadline=None, print_blob=True, suppress_health_check=QUIET
+    )
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+if PROFILE not in PROFILES:
+    raise pytest.UsageError(
+        f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}"
+    )
+settings.load_profile(PROFILE)
+
+
+def examples(ci: int) -> int:
+    """Scale a test's example count with the profile: ``ci`` in CI, twenty times that at night."""
+    return ci * PROFILES[PROFILE] // CI_EXAMPLES
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_9fdb9262263929b5.txt"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, make_site, page, time_limit
+from conftest import TINY_SITE, examples, make_site, page, time_limit
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,7 @@ PLAIN_TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300))
 @given(PLAIN_TEXT)
 def test_text_without_inline_markup_converts_the_same_without_the_inline_pass(text):
     converter = MarkdownConverter()
@@ -34,7 +34,7 @@ def test_text_without_inline_markup_converts_the_same_without_the_inline_pass(te
     assert converter.convert(text) == full.convert(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200))
 @given(
     st.text(alphabet=st.sampled_from(list("قال *_`[]()<>&\\! #>-\n  http://x.org")), max_size=200)
 )

@@ -25,9 +25,8 @@ import pytest
 import yaml
 from conftest import ROOT, TINY_GAZETTEER, TINY_SITE, make_site, page, run_cli
 from conftest import time_limit as shared_time_limit
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from dossier.arabic import term_slug
 from dossier.builder import Builder, BuildOptions
@@ -35,30 +34,6 @@ from dossier.errors import ContentError
 from dossier.load import set_aside_costly_blocks
 from dossier.reference import cache_dir_for, reference_entities
 from dossier.safe_text import fit_text
-
-# Profiles ------------------------------------------------------------------------------------------------------
-
-QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-PROFILES = {
-    # The deadline is off: a build that hangs is caught by TIME_LIMIT instead, which does not flake on a busy machine.
-    "ci": settings(max_examples=150, deadline=None, suppress_health_check=QUIET, print_blob=True),
-    "nightly": settings(
-        max_examples=3000, deadline=None, suppress_health_check=QUIET, print_blob=True
-    ),
-}
-for _name, _profile in PROFILES.items():
-    try:
-        settings.get_profile(
-            _name
-        )  # another test module registered it: keep theirs, ours is applied per test
-    except InvalidArgument:
-        settings.register_profile(_name, _profile)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-if PROFILE not in PROFILES:
-    raise pytest.UsageError(
-        f"HYPOTHESIS_PROFILE={PROFILE!r} is not a profile; use one of {', '.join(PROFILES)}"
-    )
-FUZZ = PROFILES[PROFILE]
 
 TIME_LIMIT = 10.0  # seconds for one build of the small fuzzing dossier: more is a hang
 MEMORY_LIMIT = (
@@ -400,7 +375,6 @@ def dump(front: dict, body: str = "نص.") -> bytes:
 # Properties -----------------------------------------------------------------------------------------------------
 
 
-@FUZZ
 @given(
     data=st.one_of(
         st.binary(max_size=3000),
@@ -412,7 +386,6 @@ def test_random_bytes_as_a_page(scratch, data):
     scratch.build(data)
 
 
-@FUZZ
 @given(
     text=st.one_of(
         hostile_text(max_size=2000),
@@ -431,13 +404,11 @@ def test_random_unicode_as_a_page(scratch, text):
     scratch.build(text.encode("utf-8"))
 
 
-@FUZZ
 @given(front=st.one_of(FRONT_MATTER, USABLE_FRONT_MATTER), body=hostile_text(max_size=200))
 def test_random_front_matter_values(scratch, front, body):
     scratch.build(dump(front, body))
 
 
-@FUZZ
 @given(body=MARKDOWN_BODIES)
 def test_random_markdown_bodies(scratch, body):
     # Python-Markdown copies a paragraph once per level of quote around it: test_quotes_around_a_long_paragraph_build_in_bounded_time.
@@ -460,7 +431,6 @@ MUTATIONS = st.lists(
 )
 
 
-@FUZZ
 @given(
     original=st.sampled_from([text for path, text in TINY_SITE.items() if path.endswith(".md")]),
     mutations=MUTATIONS,
@@ -480,7 +450,6 @@ def test_mutated_valid_pages(scratch, original, mutations):
     scratch.build("".join(data).encode("utf-8"))
 
 
-@FUZZ
 @given(
     title=xss_text,
     summary=xss_text,
@@ -1133,7 +1102,6 @@ YAML_TOKENS = st.sampled_from(
 )
 
 
-@FUZZ
 @given(tokens=st.lists(YAML_TOKENS, max_size=40))
 def test_yaml_syntax_soup_as_front_matter(scratch, tokens):
     scratch.build(f"---\n{''.join(tokens)}\n---\nنص\n".encode("utf-8"))
@@ -1267,7 +1235,7 @@ def test_hostile_settings_are_errors_naming_the_settings_file(tmp_path, settings
 # Markdown that takes long ------------------------------------------------------------------------------------
 
 PAGE_SIZE = 64 * 1024  # a long article; every shape of this size builds in well under a second
-MARKDOWN_SECONDS = 30.0  # a hang guard, not a speed test (that is `build.py bench`): ~50x their time
+MARKDOWN_SECONDS = 30.0  # a hang guard, not a speed test (`build.py bench` is): ~50x their time
 
 
 def fill(unit: str, size: int = PAGE_SIZE) -> str:

@@ -12,7 +12,6 @@ import yaml
 from conftest import ROOT, SEED
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis_profiles import FUZZ
 
 from dossier import ingest
 from dossier.gazetteer import Gazetteer, load_gazetteer
@@ -138,7 +137,6 @@ MARKDOWN_BITS = st.sampled_from(
 LINE = st.lists(MARKDOWN_BITS, min_size=1, max_size=10).map("".join).map(str.strip).filter(bool)
 
 
-@FUZZ
 @given(st.lists(LINE, min_size=1, max_size=4))
 def test_any_paragraph_of_markdown_syntax_shows_as_written(lines):
     result = shown(lines)
@@ -301,7 +299,6 @@ def first_fingerprint(article: SeedArticle) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-@FUZZ
 @given(
     st.lists(
         st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30),

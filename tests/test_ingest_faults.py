@@ -1,6 +1,6 @@
 """Hostile input and faults at ingest: fuzzed seeds, SIGKILL mid-write, curator safety, and a 20 MB seed.
 
-HYPOTHESIS_PROFILE=nightly runs twenty times the examples (see hypothesis_profiles.py).
+HYPOTHESIS_PROFILE=nightly runs twenty times the examples (see conftest.py).
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEED, run_cli, time_limit
+from conftest import ROOT, SEED, examples, run_cli, time_limit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from hypothesis_profiles import FUZZ, examples
 
 from dossier import dedupe, ingest
 from dossier.errors import ContentError, ContentErrors
@@ -150,7 +149,7 @@ def front_matter(page_path: Path) -> dict:
 # (1) Fuzzing: random bytes, random Unicode, huge lines, mutated copies of the bundled seed.
 
 
-@settings(FUZZ, max_examples=examples(100))
+@settings(max_examples=examples(100))
 @given(st.binary(max_size=4096))
 @example(b"")
 @example(b"\x00" * 100)
@@ -208,7 +207,7 @@ def encode(text: str, encoding: str) -> bytes:
     return text.encode(encoding, "replace" if encoding == "cp1256" else "surrogatepass")
 
 
-@settings(FUZZ, max_examples=examples(100))
+@settings(max_examples=examples(100))
 @given(RANDOM_TEXT, ENCODINGS)
 @example("\u202e\u2066عنوان\u2069\n\n\u200fنص.\u200f", "utf-8")
 @example("\x02wzxhzdk:0\x03 <b>x</b>\n\nنص \x02klzzwxh:0000\x03.", "utf-8")
@@ -217,7 +216,7 @@ def test_random_unicode_with_bidi_and_zero_width_gives_pages_or_one_line_errors(
     check_ingest({"seed.txt": encode(text, encoding)})
 
 
-@settings(FUZZ, max_examples=examples(12))
+@settings(max_examples=examples(12))
 @given(
     st.text(alphabet=TEXT_CHARS, min_size=1, max_size=6), st.integers(1_000, 100_000), st.booleans()
 )
@@ -283,7 +282,7 @@ def mutate(data: bytes, mutations) -> bytes:
     return data
 
 
-@settings(FUZZ, max_examples=examples(60))
+@settings(max_examples=examples(60))
 @given(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1256"]), st.booleans(), MUTATIONS)
 def test_mutated_copies_of_the_bundled_seed_give_pages_or_one_line_errors(
     encoding, crlf, mutations
@@ -297,7 +296,7 @@ def test_mutated_copies_of_the_bundled_seed_give_pages_or_one_line_errors(
     )
 
 
-@settings(FUZZ, max_examples=examples(60))
+@settings(max_examples=examples(60))
 @given(
     st.lists(
         st.one_of(
@@ -749,9 +748,7 @@ class CuratorMachine(RuleBasedStateMachine):
             assert marker in backups, f"--force replaced the edit {marker} without a backup"
 
 
-CuratorMachine.TestCase.settings = settings(
-    FUZZ, max_examples=examples(10), stateful_step_count=20, deadline=None
-)
+CuratorMachine.TestCase.settings = settings(max_examples=examples(10), stateful_step_count=20)
 TestCuratorSafety = CuratorMachine.TestCase
 
 
