@@ -16,6 +16,8 @@ from pathlib import Path
 
 log = logging.getLogger("dossier")
 TERMINATED = 128 + signal.SIGTERM
+CHECKOUT = Path(__file__).resolve().parent.parent  # where benchmarks/ is, beside build.py
+BENCHMARKS = CHECKOUT / "benchmarks"
 
 
 class Terminated(SystemExit):
@@ -196,6 +198,12 @@ def add_bench(commands, common, paths, site) -> None:
         help="also build the same articles with Hugo, if installed",
     )
     bench.add_argument(
+        "--no-preview",
+        dest="preview",
+        action="store_false",
+        help="skip the preview's measurements (they build the whole site twice more)",
+    )
+    bench.add_argument(
         "--keep",
         type=Path,
         help="generate into this folder and keep it (default: a temporary folder)",
@@ -357,12 +365,20 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from dossier.bench import run_benchmark
+    if not ((CHECKOUT / "build.py").is_file() and (BENCHMARKS / "bench.py").is_file()):
+        print(
+            f"{args.prog} bench: needs a checkout of the dossier project ({BENCHMARKS} is "
+            "not installed with the package)",
+            file=sys.stderr,
+        )
+        return 2
+    sys.path.insert(0, str(BENCHMARKS.parent))  # the checkout: benchmarks/ is never installed
+    from benchmarks.bench import run_benchmark
 
     if args.articles < 1 or args.runs < 1:
         print(f"{args.prog} bench: --articles and --runs must be at least 1", file=sys.stderr)
         return 2
-    print(run_benchmark(args.articles, args.runs, args.compare, args.keep))
+    print(run_benchmark(args.articles, args.runs, args.compare, args.keep, args.preview))
     return 0
 
 

@@ -6,7 +6,7 @@ import re
 
 from conftest import run_cli
 
-from dossier.bench import generate
+from benchmarks.bench import generate
 from dossier.builder import Builder, BuildOptions
 
 
@@ -55,3 +55,30 @@ def test_bench_command_prints_every_measurement(tmp_path):
 
 def test_bench_refuses_nonsense():
     assert run_cli("bench", "--articles", "0").returncode == 2
+
+
+def test_bench_without_a_checkout_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """An installed package has no benchmarks/ (the wheel ships dossier/ only)."""
+    from dossier import cli
+
+    monkeypatch.setattr(cli, "CHECKOUT", tmp_path)
+    monkeypatch.setattr(cli, "BENCHMARKS", tmp_path / "benchmarks")
+    monkeypatch.setattr(cli.signal, "signal", lambda *args: None)  # leave pytest's handlers
+
+    assert cli.main(["bench", "--articles", "5"], root=tmp_path) == 2
+
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "needs a checkout" in lines[0], lines
+
+
+def test_the_wheel_ships_no_benchmark():
+    import tomllib
+
+    from conftest import ROOT
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = settings["tool"]["setuptools"]["packages"]
+    assert not any(name.split(".")[0] == "benchmarks" for name in packages), packages
+    assert (ROOT / "benchmarks" / "bench.py").is_file() and not (
+        ROOT / "dossier" / "bench.py"
+    ).exists()

@@ -1,4 +1,5 @@
-"""Benchmark: generate a synthetic Arabic dossier of N articles, then time cold, no-op and one-edit builds.
+"""Benchmark: generate a synthetic Arabic dossier of N articles, then time cold, no-op and one-edit
+builds.
 
 Everything is deterministic (a seeded random generator over the bundled seed's sentences), so two
 runs on the same machine build the same corpus. Each build runs as a separate `build.py` process,
@@ -17,14 +18,15 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .gazetteer import KINDS, load_gazetteer
-from .textio import decode_text
+from dossier.gazetteer import KINDS, load_gazetteer
+from dossier.textio import decode_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_9fdb9262263929b5.txt"
@@ -33,6 +35,7 @@ SENTENCE_END = re.compile(r"(?<=[.!؟])\s+")
 FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = 6 * 365
 PHASES = ("load", "markdown", "collect", "render", "write", "search")
+SAMPLE_SECONDS = 0.1
 TIMINGS_PREFIX = "timings: "
 RATIOS = (
     ("cold build", "Hugo, then Pagefind"),
@@ -43,9 +46,9 @@ RATIOS = (
 HUGO_LAYOUTS = {
     "_default/baseof.html": '<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">'
     '<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n',
-    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "2006-01-02" }}</time>'
-    '{{ .Content }}{{ range .Params.tags }}<a href="{{ "tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a> '
-    "{{ end }}{{ end }}\n",
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>'
+    '<time>{{ .Date.Format "2006-01-02" }}</time>{{ .Content }}{{ range .Params.tags }}'
+    '<a href="{{ "tags/" | relURL }}{{ . | urlize }}/">{{ . }}</a> {{ end }}{{ end }}\n',
     "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
     '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
     "index.html": '{{ define "main" }}<ul>{{ range .Site.RegularPages }}'
@@ -136,7 +139,8 @@ def generate(root: Path, articles: int, seed: int = 2019) -> Path:
 
 
 def hugo_project(dossier: Path, target: Path) -> Path:
-    """The same articles as a Hugo site with minimal templates: article pages, home, one page per tag."""
+    """The same articles as a Hugo site with minimal templates: article pages, home, a page per
+    tag."""
     shutil.rmtree(target, ignore_errors=True)
     (target / "content" / "articles").mkdir(parents=True)
     (target / "hugo.yaml").write_text(
@@ -176,25 +180,67 @@ class Run:
 
 
 def run_measured(command: list[str], cwd: Path) -> Run:
-    """Run a command; return its wall time, peak memory (its children included) and the phase timings it printed."""
+    """Run a command; return its wall time, peak memory and the phase timings it printed.
+
+    The peak is the larger of the kernel's (wait4: the largest single process, children
+    included) and the sum of the proportional memory (PSS) of the command and all its
+    descendants together (the build, its workers, the indexer), sampled every 0.1 s.
+    """
     with (
         open(os.devnull, "wb") as devnull,
         subprocess.Popen(command, cwd=cwd, stdout=devnull, stderr=subprocess.PIPE) as process,
     ):
         started = time.perf_counter()
+        sampler = PeakSampler(process.pid)
+        sampler.start()
         stderr = process.stderr.read().decode("utf-8", "replace")
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(map(str, command))} failed ({process.returncode}):\n{stderr[-2000:]}"
-        )
+        failed = f"{' '.join(map(str, command))} failed ({process.returncode})"
+        raise RuntimeError(f"{failed}:\n{stderr[-2000:]}")
     phases = {}
     for line in stderr.splitlines():
         if line.startswith(TIMINGS_PREFIX):
             phases = json.loads(line[len(TIMINGS_PREFIX) :])
-    return Run(seconds, usage.ru_maxrss / 1024, phases)
+    return Run(seconds, max(usage.ru_maxrss / 1024, sampler.peak_mb), phases)
+
+
+class PeakSampler(threading.Thread):
+    """The largest sum of PSS over a process and its descendants, sampled until stopped."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self._done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(SAMPLE_SECONDS):
+            self.peak_mb = max(self.peak_mb, tree_pss_mb(self.pid))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The proportional memory of a process and its descendants (Linux /proc; 0 elsewhere)."""
+    total_kb, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        seen.add(current)
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            children = [c for task in tasks for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        total_kb += next(
+            (int(x.split()[1]) for x in rollup.splitlines() if x.startswith("Pss:")), 0
+        )
+        todo += [int(child) for child in children if int(child) not in seen]
+    return total_kb / 1024
 
 
 def build_command(dossier: Path, *extra: str) -> list[str]:
@@ -230,8 +276,9 @@ def edit_one_article(dossier: Path, number: int) -> Path:
 
 
 def measure_preview_edit(dossier: Path, runs: int) -> list[Run]:
-    """The preview's path: one warm builder in this process, one article edited, time until its outputs are written."""
-    from .builder import Builder, BuildOptions
+    """The preview's path: one warm builder in this process, one article edited, time until its
+    outputs are written."""
+    from dossier.builder import Builder, BuildOptions
 
     builder = Builder.for_preview(BuildOptions(dossier / "content", dossier / "site-preview"))
     builder.build()
@@ -254,52 +301,37 @@ def measure_preview_server(dossier: Path, runs: int) -> list[Run]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [
-        sys.executable,
-        str(ROOT / "build.py"),
-        "serve",
-        "--no-open",
-        "--port",
-        str(port),
-        "--content",
-        str(dossier / "content"),
-        "--seeds",
-        str(dossier / "no-seeds"),
-        "--out",
-        str(dossier / "site-serve"),
-    ]
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port)]
+    command += ["--content", str(dossier / "content"), "--seeds", str(dossier / "no-seeds")]
+    command += ["--out", str(dossier / "site-serve")]
     log_path = dossier / "serve.log"
     with open(log_path, "wb") as log_file:
         server = subprocess.Popen(command, cwd=dossier, stdout=subprocess.DEVNULL, stderr=log_file)
-    measured = []
     try:
         edited = edit_one_article(dossier, 0)
-        url = f"http://127.0.0.1:{port}/articles/{edited.stem}/"
-        # Measure once the first search index is built (in the background): edits still trigger re-indexing,
-        # as they do for a curator, and the timings include that load on the machine.
-        if not _wait_for(
-            lambda: (
-                "search index updated" in log_path.read_text(encoding="utf-8", errors="replace")
-            ),
-            1200,
-        ):
-            raise RuntimeError(
-                "the preview server did not start: "
-                + log_path.read_text(encoding="utf-8", errors="replace")[-500:]
-            )
-        for number in range(runs):
-            marker = f"فقرة القياس {number}"
-            with open(edited, "a", encoding="utf-8") as handle:
-                handle.write(f"\n{marker}.\n")
-            started = time.perf_counter()
-            if not _wait_for(lambda: marker in (_fetch(url) or ""), 60, interval=0.005):
-                raise RuntimeError("the preview server did not show the edit within 60 s")
-            measured.append(Run(time.perf_counter() - started, 0.0))
-            time.sleep(0.5)
+        # Measure once the first search index is built (in the background): edits still trigger
+        # re-indexing, as they do for a curator, and the timings include that load on the machine.
+        if not _wait_for(lambda: "search index updated" in _read(log_path), 1200):
+            raise RuntimeError("the preview server did not start: " + _read(log_path)[-500:])
+        return _timed_edits(edited, f"http://127.0.0.1:{port}/articles/{edited.stem}/", runs)
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(dossier / "site-serve", ignore_errors=True)
+
+
+def _timed_edits(edited: Path, url: str, runs: int) -> list[Run]:
+    """Append a marked line to an article, time until the served page shows it; runs times."""
+    measured = []
+    for number in range(runs):
+        marker = f"فقرة القياس {number}"
+        with open(edited, "a", encoding="utf-8") as handle:
+            handle.write(f"\n{marker}.\n")
+        started = time.perf_counter()
+        if not _wait_for(lambda m=marker: m in (_fetch(url) or ""), 60, interval=0.005):
+            raise RuntimeError("the preview server did not show the edit within 60 s")
+        measured.append(Run(time.perf_counter() - started, 0.0))
+        time.sleep(0.5)
     return measured
 
 
@@ -323,7 +355,9 @@ def _wait_for(condition, seconds: float, interval: float = 0.2) -> bool:
     return False
 
 
-def measure(dossier: Path, runs: int, compare: bool, report=print) -> dict[str, list[Run]]:
+def measure(
+    dossier: Path, runs: int, compare: bool, report=print, preview: bool = True
+) -> dict[str, list[Run]]:
     results: dict[str, list[Run]] = {}
 
     def repeat(name: str, prepare, command: list[str], cwd: Path) -> None:
@@ -333,64 +367,33 @@ def measure(dossier: Path, runs: int, compare: bool, report=print) -> dict[str, 
             results[name].append(run_measured(command, cwd))
             report(f"  {name} #{number + 1}: {results[name][-1].seconds:.2f} s")
 
-    repeat(
-        "cold build, no search index",
-        lambda n: clear_site(dossier),
-        build_command(dossier, "--no-search"),
-        dossier,
-    )
-    repeat("cold build", lambda n: clear_site(dossier), build_command(dossier), dossier)
-    repeat("no-op rebuild", lambda n: None, build_command(dossier), dossier)
-    repeat(
-        "one edit, command line",
-        lambda n: edit_one_article(dossier, n),
-        build_command(dossier),
-        dossier,
-    )
-    results["one edit, preview (to disk)"] = measure_preview_edit(dossier, max(runs, 5))
-    results["one edit, preview server (HTTP)"] = measure_preview_server(dossier, max(runs, 5))
+    no_search, cold = build_command(dossier, "--no-search"), build_command(dossier)
+    repeat("cold build, no search index", lambda n: clear_site(dossier), no_search, dossier)
+    repeat("cold build", lambda n: clear_site(dossier), cold, dossier)
+    repeat("no-op rebuild", lambda n: None, cold, dossier)
+    repeat("one edit, command line", lambda n: edit_one_article(dossier, n), cold, dossier)
+    if preview:
+        results["one edit, preview (to disk)"] = measure_preview_edit(dossier, max(runs, 5))
+        results["one edit, preview server (HTTP)"] = measure_preview_server(dossier, max(runs, 5))
     if compare and shutil.which("hugo"):
-        hugo = hugo_project(dossier, dossier / "hugo")
-        hugo_build = [
-            "hugo",
-            "--quiet",
-            "--source",
-            str(hugo),
-            "--destination",
-            str(hugo / "public"),
-        ]
-        repeat(
-            "Hugo cold build",
-            lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
-            hugo_build,
-            hugo,
-        )
-        # What a Hugo user runs for search: Pagefind over Hugo's article pages.
-        pagefind = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(hugo / "public"),
-            "--glob",
-            "articles/**/*.html",
-            "--quiet",
-        ]
-        repeat(
-            "Hugo, then Pagefind",
-            lambda n: shutil.rmtree(hugo / "public", ignore_errors=True),
-            [
-                "sh",
-                "-c",
-                " ".join(map(shlex.quote, hugo_build))
-                + " && "
-                + " ".join(map(shlex.quote, pagefind)),
-            ],
-            hugo,
-        )
+        measure_hugo(dossier, repeat)
     elif compare:
         report("  hugo is not installed (Debian package 'hugo'): no comparison")
     return results
+
+
+def measure_hugo(dossier: Path, repeat) -> None:
+    """Hugo's cold build of the same articles, then Hugo followed by Pagefind over its article
+    pages (what a Hugo user runs for search)."""
+    hugo = hugo_project(dossier, dossier / "hugo")
+    public = hugo / "public"
+    hugo_build = ["hugo", "--quiet", "--source", str(hugo), "--destination", str(public)]
+    pagefind = [sys.executable, "-m", "pagefind", "--site", str(public)]
+    pagefind += ["--glob", "articles/**/*.html", "--quiet"]
+    both = " ".join(map(shlex.quote, hugo_build)) + " && " + " ".join(map(shlex.quote, pagefind))
+    clear = lambda n: shutil.rmtree(public, ignore_errors=True)  # noqa: E731
+    repeat("Hugo cold build", clear, hugo_build, hugo)
+    repeat("Hugo, then Pagefind", clear, ["sh", "-c", both], hugo)
 
 
 def table(results: dict[str, list[Run]], articles: int) -> str:
@@ -398,30 +401,50 @@ def table(results: dict[str, list[Run]], articles: int) -> str:
     for name, runs in results.items():
         seconds = [r.seconds for r in runs]
         peak = max(r.peak_mb for r in runs)
-        lines.append(
-            f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s "
-            f"{peak:8.0f}"
-            if peak
-            else f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s {max(seconds):7.3f}s"
-        )
+        row = f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s"
+        lines.append(f"{row} {max(seconds):7.3f}s" + (f" {peak:8.0f}" if peak else ""))
     for name in ("cold build", "one edit, command line"):
         runs = results.get(name)
         if runs and runs[0].phases:
             phases = {p: statistics.median(r.phases.get(p, 0.0) for r in runs) for p in PHASES}
-            lines.append(
-                f"{name} phases (median s):  "
-                + "  ".join(f"{p} {s:.2f}" for p, s in phases.items())
-            )
+            spent = "  ".join(f"{p} {s:.2f}" for p, s in phases.items())
+            lines.append(f"{name} phases (median s):  {spent}")
     for ours, theirs in RATIOS:
         if ours in results and theirs in results:
-            ratio = statistics.median(r.seconds for r in results[ours]) / statistics.median(
-                r.seconds for r in results[theirs]
-            )
+            ratio = median_seconds(results[ours]) / median_seconds(results[theirs])
             lines.append(f"{ours} / {theirs}: {ratio:.2f}x")
     return "\n".join(lines)
 
 
-def run_benchmark(articles: int, runs: int, compare: bool, keep: Path | None) -> str:
+def median_seconds(runs: list[Run]) -> float:
+    return statistics.median(r.seconds for r in runs)
+
+
+def machine() -> str:
+    """When and where the figures were taken: date, processors, memory, load."""
+    memory = next(
+        (
+            int(line.split()[1]) // 1024**2
+            for line in _read("/proc/meminfo").splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{when}; {os.cpu_count()} cores, {memory} GB; load average {load}"
+
+
+def _read(path: Path | str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def run_benchmark(
+    articles: int, runs: int, compare: bool, keep: Path | None, preview: bool = True
+) -> str:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as scratch:
@@ -429,9 +452,9 @@ def run_benchmark(articles: int, runs: int, compare: bool, keep: Path | None) ->
         clear_site(dossier)
         started = time.perf_counter()
         generate(dossier, articles)
-        print(
-            f"generated {articles} articles in {dossier} in {time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-        )
-        results = measure(dossier, runs, compare, report=lambda line: print(line, file=sys.stderr))
-        return table(results, articles)
+        took = time.perf_counter() - started
+        print(f"generated {articles} articles in {dossier} in {took:.1f} s", file=sys.stderr)
+        before = machine()
+        report = lambda line: print(line, file=sys.stderr)  # noqa: E731
+        results = measure(dossier, runs, compare, report=report, preview=preview)
+        return f"{table(results, articles)}\nstarted {before}\nended {machine()}"
