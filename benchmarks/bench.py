@@ -365,7 +365,8 @@ def measure(
         for number in range(runs):
             prepare(number)
             results[name].append(run_measured(command, cwd))
-            report(f"  {name} #{number + 1}: {results[name][-1].seconds:.2f} s")
+            run = results[name][-1]
+            report(f"  {name} #{number + 1}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB")
 
     no_search, cold = build_command(dossier, "--no-search"), build_command(dossier)
     repeat("cold build, no search index", lambda n: clear_site(dossier), no_search, dossier)
