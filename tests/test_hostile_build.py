@@ -375,6 +375,7 @@ def dump(front: dict, body: str = "نص.") -> bytes:
 # Properties -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @given(
     data=st.one_of(
         st.binary(max_size=3000),
@@ -386,6 +387,7 @@ def test_random_bytes_as_a_page(scratch, data):
     scratch.build(data)
 
 
+@pytest.mark.slow
 @given(
     text=st.one_of(
         hostile_text(max_size=2000),
@@ -404,11 +406,13 @@ def test_random_unicode_as_a_page(scratch, text):
     scratch.build(text.encode("utf-8"))
 
 
+@pytest.mark.slow
 @given(front=st.one_of(FRONT_MATTER, USABLE_FRONT_MATTER), body=hostile_text(max_size=200))
 def test_random_front_matter_values(scratch, front, body):
     scratch.build(dump(front, body))
 
 
+@pytest.mark.slow
 @given(body=MARKDOWN_BODIES)
 def test_random_markdown_bodies(scratch, body):
     # Python-Markdown copies a paragraph once per level of quote around it: test_quotes_around_a_long_paragraph_build_in_bounded_time.
@@ -431,6 +435,7 @@ MUTATIONS = st.lists(
 )
 
 
+@pytest.mark.slow
 @given(
     original=st.sampled_from([text for path, text in TINY_SITE.items() if path.endswith(".md")]),
     mutations=MUTATIONS,
@@ -450,6 +455,7 @@ def test_mutated_valid_pages(scratch, original, mutations):
     scratch.build("".join(data).encode("utf-8"))
 
 
+@pytest.mark.slow
 @given(
     title=xss_text,
     summary=xss_text,
@@ -1102,6 +1108,7 @@ YAML_TOKENS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @given(tokens=st.lists(YAML_TOKENS, max_size=40))
 def test_yaml_syntax_soup_as_front_matter(scratch, tokens):
     scratch.build(f"---\n{''.join(tokens)}\n---\nنص\n".encode("utf-8"))

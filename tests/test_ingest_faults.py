@@ -149,6 +149,7 @@ def front_matter(page_path: Path) -> dict:
 # (1) Fuzzing: random bytes, random Unicode, huge lines, mutated copies of the bundled seed.
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100))
 @given(st.binary(max_size=4096))
 @example(b"")
@@ -207,6 +208,7 @@ def encode(text: str, encoding: str) -> bytes:
     return text.encode(encoding, "replace" if encoding == "cp1256" else "surrogatepass")
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(100))
 @given(RANDOM_TEXT, ENCODINGS)
 @example("\u202e\u2066عنوان\u2069\n\n\u200fنص.\u200f", "utf-8")
@@ -216,6 +218,7 @@ def test_random_unicode_with_bidi_and_zero_width_gives_pages_or_one_line_errors(
     check_ingest({"seed.txt": encode(text, encoding)})
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(12))
 @given(
     st.text(alphabet=TEXT_CHARS, min_size=1, max_size=6), st.integers(1_000, 100_000), st.booleans()
@@ -282,6 +285,7 @@ def mutate(data: bytes, mutations) -> bytes:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=examples(60))
 @given(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1256"]), st.booleans(), MUTATIONS)
 def test_mutated_copies_of_the_bundled_seed_give_pages_or_one_line_errors(
@@ -379,6 +383,7 @@ HUGE_SHAPES = {
 }
 
 
+@pytest.mark.slow
 def test_huge_inputs_of_every_shape_ingest_in_bounded_time_and_memory(tmp_path):
     size = 3 * 2**19  # escaped, the marks grow to 4.4 MB: under the 5 MB a page may hold
     seeds, content = new_dossier(tmp_path)
@@ -490,6 +495,7 @@ def make_kill_seeds(seeds: Path, count: int, per_seed: int) -> None:
     )  # the same articles again
 
 
+@pytest.mark.slow
 def test_sigkill_during_ingest_never_leaves_a_page_half_written_or_lost(tmp_path):
     rng = random.Random(8)
     seeds, reference = new_dossier(tmp_path / "reference")
@@ -522,6 +528,7 @@ def test_sigkill_during_ingest_never_leaves_a_page_half_written_or_lost(tmp_path
     assert half_way >= kills // 3, "the kills should land mid-ingest"
 
 
+@pytest.mark.slow
 def test_sigkill_during_force_keeps_either_page_and_always_its_backup(tmp_path):
     rng = random.Random(9)
     seeds, content = new_dossier(tmp_path)
@@ -749,7 +756,7 @@ class CuratorMachine(RuleBasedStateMachine):
 
 
 CuratorMachine.TestCase.settings = settings(max_examples=examples(10), stateful_step_count=20)
-TestCuratorSafety = CuratorMachine.TestCase
+TestCuratorSafety = pytest.mark.slow(CuratorMachine.TestCase)
 
 
 def test_a_dossier_with_no_article_yet_builds(tmp_path):
@@ -766,6 +773,7 @@ def test_a_dossier_with_no_article_yet_builds(tmp_path):
 PEAK_MEMORY_LIMIT = 400 * 2**20
 
 
+@pytest.mark.slow
 def test_a_20_mb_seed_ingests_with_bounded_memory_and_reports_progress(tmp_path):
     seeds, content = new_dossier(tmp_path)
     text, count = big_seed(20 * 2**20)

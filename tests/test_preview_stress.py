@@ -196,6 +196,7 @@ class Pollers:
                     self.problems.append(problem)
 
 
+@pytest.mark.slow
 def test_a_burst_of_500_saves_rebuilds_a_handful_of_times_and_never_serves_half_a_page(server):
     article = server.root / ARTICLE
     rebuilds_before = server.count(r"rebuilt \d+ page|build failed")
@@ -242,6 +243,7 @@ def test_a_burst_of_500_saves_rebuilds_a_handful_of_times_and_never_serves_half_
     assert status == 200 and body.count(final) == 1 and complete_html(body)
 
 
+@pytest.mark.slow
 def test_50_clients_for_10_seconds_get_no_error(server):
     paths = [
         "/",

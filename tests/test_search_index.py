@@ -201,6 +201,7 @@ def test_sigterm_during_indexing_stops_pagefind_and_leaves_the_old_site(tmp_path
     }  # the lock file stays; the kernel dropped the lock
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not Path("/proc/self/task").is_dir(), reason="reads processes from /proc (Linux)"
 )
