@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -140,6 +143,54 @@ def run_cli(
         env=env,
         timeout=timeout,
     )
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a preview server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "a condition"):
+    """Poll ``predicate`` until it returns something true (an OSError counts as not yet); return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def site_files(site: Path, leave_out: str = "pagefind") -> dict[str, bytes]:
+    """Every file under ``site`` by its path there, with its bytes; none under a folder named
+    ``leave_out`` (the search index: two runs of Pagefind name their files differently)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and leave_out not in p.relative_to(site).parts
+    }
+
+
+class Shown(HTMLParser):
+    """The tags and the visible text of some HTML, in document order."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
 
 
 def calls_made(function, *args) -> tuple[int, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import TINY_SITE, make_site, page, run_cli
+from conftest import TINY_SITE, make_site, page, run_cli, site_files
 
 from dossier.builder import Builder, BuildOptions
 
@@ -50,10 +50,6 @@ def test_the_command_line_and_the_preview_build_the_same_site(tmp_path):
     assert not cli.build().errors and not preview.build().errors
     assert (tmp_path / ".cli.cache.json").is_file()  # the command line's cache, beside its site
     assert not (tmp_path / ".preview.cache.json").exists()  # the preview's is in memory
-    assert files(tmp_path / "cli") == files(tmp_path / "preview")
+    assert site_files(tmp_path / "cli") == site_files(tmp_path / "preview")
     again = cli.build()
     assert again.changed == [] and again.rendered == 0  # nothing edited: nothing done
-
-
-def files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -18,9 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TINY_GAZETTEER, make_site, page
+from conftest import ROOT, TINY_GAZETTEER, free_port, make_site, page, wait_for
 from test_crash_build import describe_difference, search_index_pages, snapshot
-from test_preview_stress import free_port, wait_for
 
 from dossier.search_source import indexed_pages
 

@@ -1,10 +1,12 @@
-"""Crash safety: kill build.py with SIGKILL at random moments; site/ is always the whole old site or the whole new one.
+"""Crash safety: kill build.py with SIGKILL at random moments; site/ is always the whole old site or
+the whole new one.
 
 Two versions of a 300-article dossier, A and B, are built once each into reference folders. Then one
-working dossier is switched A, B, A, … and each build is killed after a random delay: after every kill
-site/ must be byte for byte the reference of the version it held before, or of the one being built.
-The search index (pagefind/) is not byte-reproducible, so it is checked for being whole and of the
-same version as the pages. DOSSIER_CRASH_KILLS sets how many builds are killed; DOSSIER_CRASH_SEED replays a run.
+working dossier is switched A, B, A, … and each build is killed after a random delay: after every
+kill site/ must be byte for byte the reference of the version it held before, or of the one being
+built. The search index (pagefind/) is not byte-reproducible, so it is checked for being whole and
+of the same version as the pages. DOSSIER_CRASH_KILLS sets how many builds are killed;
+DOSSIER_CRASH_SEED replays a run.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ pytestmark = pytest.mark.slow
 
 
 def version_files(name: str) -> dict[str, str]:
-    """Version A, or B: half the titles changed, a tenth of the articles deleted, twenty new ones, places moved."""
+    """Version A, or B: half the titles changed, a tenth of the articles deleted, twenty new ones,
+    places moved."""
     files = {"content/_data/entities.yaml": TINY_GAZETTEER}
     for number in range(ARTICLES):
         if name == "B" and number % 10 == 3:
@@ -101,7 +104,8 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 
 def search_index_pages(site: Path) -> int:
-    """Check the search index is whole (entry, meta of each language, one fragment per page); return its page count."""
+    """Check the search index is whole (entry, meta of each language, one fragment per page); return
+    its page count."""
     index = site / SEARCH_DIR
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     total = 0
@@ -186,7 +190,8 @@ def group_alive(group: int) -> bool:
 
 
 class Killer:
-    """Build the other version again and again, killing each build at a random moment; check site/ after each."""
+    """Build the other version again and again, killing each build at a random moment; check site/
+    after each."""
 
     def __init__(self, root: Path, references: dict, seed: int):
         self.root, self.references, self.seed = root, references, seed
@@ -297,10 +302,12 @@ def killer(tmp_path, references):
 
 
 def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(killer):
-    """The whole build is killed at once (its process group), as a power cut or the OOM killer's group kill would."""
+    """The whole build is killed at once (its process group), as a power cut or the OOM killer's
+    group kill would."""
     killer.run(KILLS, lambda process: os.killpg(process.pid, signal.SIGKILL))
 
 
 def test_a_build_killed_alone_leaves_no_helper_that_spoils_the_next(killer):
-    """Only build.py is killed; its Pagefind and workers may run on while the next build starts at once."""
+    """Only build.py is killed; its Pagefind and workers may run on while the next build starts at
+    once."""
     killer.run(max(1, KILLS // 3), lambda process: os.kill(process.pid, signal.SIGKILL))

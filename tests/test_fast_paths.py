@@ -3,10 +3,8 @@ rendered once for every depth, pages loaded and rendered by forked workers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import TINY_SITE, examples, make_site, page, time_limit
+from conftest import TINY_SITE, examples, make_site, page, site_files, time_limit
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -50,14 +48,6 @@ def test_inline_markup_is_still_converted():
         and '<a href="https://example.org">هنا</a>' in html
         and "<code>" in html
     )
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_workers_build_the_same_site_as_one_process(tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, make_site, page, run_cli
+from conftest import TINY_SITE, make_site, page, run_cli, site_files
 
 from dossier.builder import Builder, BuildOptions
 
@@ -31,14 +31,6 @@ CONTENT_EXTRA = {
     )
     for n in range(60)  # past the 50 a listing page holds, so pagination is exercised too
 }
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and "pagefind" not in p.parts
-    }
 
 
 def cold_build(root: Path) -> dict[str, bytes]:

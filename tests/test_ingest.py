@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, Shown
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,23 +48,6 @@ def page_files(content: Path) -> list[Path]:
 
 
 # Plain text, not Markdown
-
-
-class Shown(HTMLParser):
-    """Record the tags and the visible text of converted Markdown."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 CONVERTER = make_markdown()

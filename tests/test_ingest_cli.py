@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, run_cli
+from conftest import ROOT, SEED, Shown, run_cli
 
 from dossier.load import parse_front_matter, split_front_matter
 
@@ -264,19 +263,6 @@ def test_around_marks_inferred_dates(tmp_path):
     assert pentagon["date"] == "2019-11-14" and pentagon["date_evidence"]["inferred"] is True
 
 
-class Visible(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 HOSTILE = [
     "# ليس عنواناً",
     "* ليس بنداً",
@@ -306,8 +292,7 @@ def test_seed_lines_that_look_like_markdown_or_html_are_text_on_the_built_page(t
     )
     assert "<script>alert" not in html and "<img src=x" not in html
     assert not re.search(r"(href|src)=[\"']?javascript", html)
-    parser = Visible()
-    parser.feed(html)
+    parser = Shown(html)
     visible = "".join(parser.text)
     for line in HOSTILE:
         assert line in visible, line
@@ -566,8 +551,7 @@ def test_bylines_and_datelines_go_to_the_front_matter_never_to_the_title(tmp_pat
     built = run_cli("build", "--content", "content", "--out", "site", "--no-search", cwd=root)
     assert built.returncode == 0, built.stderr
     slug = found["افتتاح مستشفى جديد في حمص"]["slug"]
-    parser = Visible()
-    parser.feed((root / "site" / "articles" / slug / "index.html").read_text(encoding="utf-8"))
+    parser = Shown((root / "site" / "articles" / slug / "index.html").read_text(encoding="utf-8"))
     visible = "".join(parser.text)
     assert "عاجل" in visible and "سامر خليل – حمص" in visible
     assert visible.count("افتتاح مستشفى جديد في حمص") >= 1 and LEAD in visible

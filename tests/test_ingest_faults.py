@@ -17,12 +17,11 @@ import sys
 import tempfile
 import time
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEED, examples, run_cli, time_limit
+from conftest import ROOT, SEED, Shown, examples, run_cli, time_limit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -50,23 +49,6 @@ def new_dossier(root: Path, gazetteer: bool = True) -> tuple[Path, Path]:
     if gazetteer:
         shutil.copy(GAZETTEER, content / "_data" / "entities.yaml")
     return seeds, content
-
-
-class Visible(HTMLParser):
-    """The text a reader sees in converted Markdown, and the tags around it."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def assert_none_lost_or_invented(
@@ -125,7 +107,7 @@ def check_ingest(files: dict[str, bytes], *, convert: bool = True) -> list[str]:
         for page in pages:
             article = articles[page.meta["provenance"]["fingerprint"]]
             assert words(page.title) == words(article.title)
-            shown = Visible(page.html)
+            shown = Shown(page.html)
             assert set(shown.tags) <= {"p"}, shown.tags
             assert words("".join(shown.text)) == words(" ".join(t for _, t in article.lines))
         return lines

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, TINY_SITE, make_site, page
+from conftest import ROOT, TINY_SITE, free_port, make_site, page, wait_for
 
 SAVES = 500
 BURST_SECONDS = 3.0
@@ -40,12 +40,6 @@ def article_text(version: int) -> str:
         summary="رتل في القامشلي.",
         body=f"النسخة رقم {version} من المقال.\n\n{PADDING}",
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -77,19 +71,6 @@ class Server:
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
         return b"".join(chunks)
-
-
-def wait_for(predicate, timeout: float = 30.0, what: str = "a condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except OSError:
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, make_site, page
+from conftest import ROOT, free_port, make_site, page, wait_for
 
 from dossier.builder import Builder, BuildOptions
 from dossier.serve import Preview, resolve_request, with_banner
@@ -156,28 +155,12 @@ def test_banner_is_escaped_and_placed_at_the_top():
     assert with_banner(page_bytes, []) == page_bytes
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.read().decode("utf-8")
-
-
-def wait_for(predicate, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
-from conftest import ROOT, TINY_SITE, make_site, page  # tests/conftest.py
+from conftest import ROOT, TINY_SITE, free_port, make_site, page  # tests/conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +29,6 @@ def article_text(body: str) -> str:
         summary="رتل في القامشلي.",
         body=body,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
