@@ -1,4 +1,5 @@
-"""The page cache kept between runs of build.py: parsed pages as JSON, beside the site folder.
+"""The page cache: parsed pages kept between builds (PageCache), and between runs of the command
+line as JSON beside the site folder.
 
 JSON, not pickle: a cache file is data, safe to read whatever wrote it. It is keyed by the code
 that made it and the versions of Python and of the libraries that shape the output, so an upgrade
@@ -21,6 +22,7 @@ from types import MappingProxyType
 
 from .dates import PartialDate
 from .pages import Event, Page
+from .textio import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,8 @@ def vouched_stamp(path: str, stamp: tuple, since_ns: int | None, digests: dict[s
 
 
 def file_digest(path: str) -> str:
-    """The SHA-256 of a file's bytes ("" if it cannot be read: it will be read again, and fail, in the build)."""
+    """The SHA-256 of a file's bytes ("" if it cannot be read: it will be read again, and fail,
+    in the build)."""
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -111,9 +114,11 @@ def file_digest(path: str) -> str:
 
 
 def read_cache(path: Path, key: dict) -> dict:
-    """Return the last build's record ({"inputs", "site", …}) if the cache was written under the same key, else {}.
+    """Return the last build's record ({"inputs", "site", …}) if the cache was written under the
+    same key, else {}.
 
-    The file's first line holds only that record, so a build with nothing to do never reads the pages.
+    The file's first line holds only that record, so a build with nothing to do never reads the
+    pages.
     """
     try:
         with open(path, encoding="utf-8") as handle:
@@ -149,23 +154,21 @@ def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dic
 def write_cache(
     path: Path, key: dict, pages: dict[str, CachedPage], build: dict, outputs: dict
 ) -> None:
-    """Write the cache atomically: a line with the build's record, then the pages and the outputs' record;
+    """Write the cache atomically: a line with the build's record, then the pages and the
+    outputs' record;
     a page whose front matter JSON cannot hold exactly is left out."""
     entries = {}
     for page_path, (stamp, page, fingerprint) in pages.items():
         encoded = encode_page(page)
         if encoded is not None:
             entries[page_path] = {"stamp": list(stamp), "page": encoded, "fingerprint": fingerprint}
-    tmp = path.with_name(path.name + ".tmp")
+    header = json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n"
+    # dumps, not dump: dump streams through the pure-Python encoder, several times slower
+    body = json.dumps({"pages": entries, "outputs": outputs}, ensure_ascii=False)
     try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n")
-            # dumps, not dump: dump streams through the pure-Python encoder, several times slower
-            handle.write(json.dumps({"pages": entries, "outputs": outputs}, ensure_ascii=False))
-        os.replace(tmp, path)
+        atomic_write(path, (text.encode("utf-8") for text in (header, body)), durable=False)
     except (OSError, ValueError) as error:  # unwritable, or a name not UTF-8: next build is slower
         log.debug("could not write the page cache %s: %s", path, error)
-        tmp.unlink(missing_ok=True)
 
 
 def cached_pages(data: dict) -> dict[str, CachedPage]:
@@ -280,7 +283,7 @@ class PageCache:
             write_cache(self.path, self.key, self.pages, self.record, self.outputs)
 
     def forget_file(self) -> None:
-        """Remove the file: site/ was changed by a build that does not keep it (its record is void)."""
+        """Remove the file: a build that keeps no file changed site/ (the file's record is void)."""
         self.path.unlink(missing_ok=True)
 
 

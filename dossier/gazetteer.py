@@ -11,6 +11,7 @@ import yaml
 
 from . import arabic
 from .errors import ContentError
+from .yamltext import SafeLoader, repeated_node
 
 KINDS = ("places", "people", "organizations", "sources")
 KIND_NAMES = {"places": "أماكن", "people": "أشخاص", "organizations": "منظمات", "sources": "مصادر"}
@@ -196,10 +197,6 @@ def _in_context(entity: Entity, stems: set[str]) -> bool:
     return any(all(w in stems for w in arabic.words(phrase)) for phrase in entity.context)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML, with libyaml's parser when present (it also bounds the nesting depth)."""
-
-
 # Shortened values in messages: never a whole structure (a big list is no place for a message).
 SHORT = reprlib.Repr()
 SHORT.maxlevel, SHORT.maxlist, SHORT.maxdict, SHORT.maxstring, SHORT.maxother = 2, 3, 3, 40, 40
@@ -216,7 +213,7 @@ def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
         return Gazetteer(())
     loader = None
     try:
-        loader = _Loader(path.read_text(encoding="utf-8"))
+        loader = SafeLoader(path.read_text(encoding="utf-8"))
         root = loader.get_single_node()
         return Gazetteer(()) if root is None else _gazetteer_from(root, loader, src_path)
     except yaml.MarkedYAMLError as error:
@@ -237,7 +234,7 @@ def load_gazetteer(path: Path, src_path: str | None = None) -> Gazetteer:
             loader.dispose()
 
 
-def _gazetteer_from(root: yaml.Node, loader: _Loader, src_path: str) -> Gazetteer:
+def _gazetteer_from(root: yaml.Node, loader: SafeLoader, src_path: str) -> Gazetteer:
     """The entities under the gazetteer's root, and whether it switched the reference off."""
     _refuse_aliases(root, src_path)
     if not isinstance(root, yaml.MappingNode):
@@ -277,21 +274,10 @@ def _line(node: yaml.Node) -> int:
 
 
 def _refuse_aliases(root: yaml.Node, src_path: str) -> None:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise ContentError(
-                src_path,
-                _line(node),
-                "aliases (*name) are not allowed in the gazetteer; write the entries out",
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+    repeated = repeated_node(root)
+    if repeated is not None:
+        message = "aliases (*name) are not allowed in the gazetteer; write the entries out"
+        raise ContentError(src_path, _line(repeated), message)
 
 
 def _entity(kind: str, item: object, src_path: str, line: int) -> Entity:

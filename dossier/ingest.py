@@ -19,7 +19,7 @@ from .dates import find_weekday, resolve_weekday
 from .dedupe import NearIndex, first_differing_line, sketch
 from .errors import ContentError
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
-from .load import parse_front_matter, split_front_matter
+from .load import parse_front_matter, split_front_matter, walk_pages
 from .split import (
     AGENCY,
     BYLINE_START,
@@ -223,16 +223,12 @@ def known_fingerprints(content_dir: Path, near: NearIndex | None = None) -> dict
     With ``near``, also index each page's sketch, to recognise an article that came back changed.
     """
     found: dict[str, Path] = {}
-    for dirpath, dirnames, filenames in os.walk(content_dir):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith(("_", ".")):
-                page_path = Path(dirpath) / name
-                fingerprint, sketch_text = _page_identity(page_path)
-                if fingerprint:
-                    found.setdefault(fingerprint, page_path)
-                if near is not None and sketch_text:
-                    near.add(page_path, sketch_text)
+    for page_path in map(Path, walk_pages(content_dir)):
+        fingerprint, sketch_text = _page_identity(page_path)
+        if fingerprint:
+            found.setdefault(fingerprint, page_path)
+        if near is not None and sketch_text:
+            near.add(page_path, sketch_text)
     return found
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from pathlib import Path
 from types import MappingProxyType
+from typing import Iterator
 
 import babel
 import markdown
@@ -24,6 +25,7 @@ from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, KINDS, Gazetteer, gazetteer_for
 from .pages import Event, Page, Settings, usable_slug
 from .safe_text import fit_text
+from .yamltext import SafeLoader, repeated_node
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +55,15 @@ KNOWN_KEYS = {
     *KINDS,
 }
 EVENT_KEYS = ("date", "precision", "end", "text", "places", "people", "article")
-NEAR_MISS = 2  # a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
+# a key this many edits from a known one is taken for a typo of it (1 for keys of 4 letters or less)
+NEAR_MISS = 2
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 CONTROLS_AND_SPACES = re.compile(r"[\x00-\x20\x7f]+")
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 INLINE_CHARS = re.compile(r"[\\`*_\[<&!]")
-INLINE_WORK_LIMIT = 20_000_000  # markup characters times paragraph length, summed over a page (see set_aside_costly_blocks)
+# markup characters times paragraph length, summed over a page (see set_aside_costly_blocks)
+INLINE_WORK_LIMIT = 20_000_000
 BRACKET_COST = 20  # a character scanned for a ']' costs a Python step, not a copy in C
 BRACKETS = re.compile(r"[\[\]]")
 ASIDE_TOKEN = re.compile(r"DOSSIERASIDE[0-9a-f]{16}Z")
@@ -69,44 +73,38 @@ BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[a-zA-Z][a-zA-Z0-9
 UNDERLINE_OR_RULE = re.compile(r"^ {0,3}(?:=+|-+|(?:[-*_] *){3,})[ \t]*$", re.MULTILINE)
 
 
-class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe YAML (libyaml's parser when present) that keeps dates as text, so an impossible date is our error."""
-
-
-FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
 CHECKED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "binary")}
 
 
 def _check_nodes(node: yaml.Node, loader: yaml.BaseLoader) -> None:
     """Refuse a node used twice (an alias, *name: no "billion laughs" expansion), and a tagged value
     its tag cannot hold (``!!int abc``), each at its own line, before anything is built."""
-    seen: set[int] = set()
+    repeated = repeated_node(node)
+    if repeated is not None:
+        message = "aliases (*name) are not allowed here"
+        raise yaml.composer.ComposerError(None, None, message, repeated.start_mark)
     stack = [node]
     while stack:
         current = stack.pop()
-        if id(current) in seen:
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed here", current.start_mark
-            )
-        seen.add(id(current))
         if isinstance(current, yaml.ScalarNode) and current.tag in CHECKED_TAGS:
-            try:
-                loader.yaml_constructors[current.tag](loader, current)
-            except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"{current.value!r:.40} is not a valid {current.tag.rsplit(':', 1)[-1]}",
-                    current.start_mark,
-                ) from None
+            _check_tag(current, loader)
         if isinstance(current, yaml.MappingNode):
             stack.extend(n for pair in current.value for n in pair)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
 
 
+def _check_tag(node: yaml.ScalarNode, loader: yaml.BaseLoader) -> None:
+    try:
+        loader.yaml_constructors[node.tag](loader, node)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        message = f"{node.value!r:.40} is not a valid {node.tag.rsplit(':', 1)[-1]}"
+        raise yaml.constructor.ConstructorError(None, None, message, node.start_mark) from None
+
+
 class _SafeLinks(Treeprocessor):
-    """Drop links and images whose URL would run code (javascript:, data:, …), however it is spelled."""
+    """Drop links and images whose URL would run code (javascript:, data:, …), however it is
+    spelled."""
 
     def run(self, root):
         for element in root.iter():
@@ -117,7 +115,8 @@ class _SafeLinks(Treeprocessor):
 
 
 def url_scheme(url: str) -> str:
-    """The scheme a browser would see: after decoding character references and dropping the controls and
+    """The scheme a browser would see: after decoding character references and dropping the controls
+    and
     spaces it ignores («&#106;avascript:», «java&#09;script:» are javascript:). Never raises."""
     seen = CONTROLS_AND_SPACES.sub("", html.unescape(url))
     match = SCHEME.match(seen)
@@ -125,7 +124,8 @@ def url_scheme(url: str) -> str:
 
 
 def make_markdown(inline: bool = True) -> markdown.Markdown:
-    """Return a Markdown converter with raw HTML off: text from seeds and curators is never live HTML."""
+    """Return a Markdown converter with raw HTML off: text from seeds and curators is never live
+    HTML."""
     converter = markdown.Markdown(output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
@@ -136,7 +136,8 @@ def make_markdown(inline: bool = True) -> markdown.Markdown:
 
 
 def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
-    """Take out the paragraphs Python-Markdown would take minutes over, leaving a token in their place.
+    """Take out the paragraphs Python-Markdown would take minutes over, leaving a token in their
+    place.
 
     Its inline pass is quadratic in the markup characters of a paragraph (each match rebuilds the
     text; each '[' is scanned to the paragraph's end): 2,000 '[' took 1.6 s, 200,000 took minutes;
@@ -171,7 +172,8 @@ def set_aside_costly_blocks(text: str) -> tuple[str, dict[str, str]]:
 
 
 def _bracket_scan(block: str) -> int:
-    """How far Python-Markdown reads looking for the ']' of each '[', in paragraph lengths (to its match, or
+    """How far Python-Markdown reads looking for the ']' of each '[', in paragraph lengths (to its
+    match, or
     to the paragraph's end)."""
     if "[" not in block:
         return 0
@@ -185,14 +187,16 @@ def _bracket_scan(block: str) -> int:
 
 
 def _quote_depth(block: str) -> int:
-    """How many '>' quote levels a line of the block opens: Python-Markdown copies the block once per level."""
+    """How many '>' quote levels a line of the block opens: Python-Markdown copies the block
+    once per level."""
     if ">" not in block:
         return 0
     return max((run.group().count(">") for run in QUOTE_RUN.finditer(block)), default=0)
 
 
 def put_back_costly_blocks(html_text: str, aside: dict[str, str]) -> str:
-    """Put each block set aside back as the text it says: backslash escapes undone, character references kept."""
+    """Put each block set aside back as the text it says: backslash escapes undone, character
+    references kept."""
     if not aside:
         return html_text
 
@@ -248,7 +252,7 @@ def split_front_matter(text: str, src_path: str) -> tuple[str, str, int]:
 
 def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, yaml.Node | None]:
     """Parse YAML safely; ``first_line`` is the file line the text starts on, for messages."""
-    loader = FrontMatterLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -289,7 +293,8 @@ def parse_yaml(text: str, src_path: str, first_line: int = 2) -> tuple[object, y
 def parse_front_matter(
     front: str, src_path: str, first_line: int = 2
 ) -> tuple[dict, dict[str, int]]:
-    """Parse front matter; return the values and the file line of each top-level key, and of each event
+    """Parse front matter; return the values and the file line of each top-level key, and of each
+    event
     and its keys ('events.0', 'events.0.text')."""
     data, node = parse_yaml(front, src_path, first_line)
     if data is None:
@@ -346,7 +351,8 @@ def unknown_keys(
     src_path: str,
     prefix: str = "",
 ) -> list[ContentError]:
-    """A near-miss key is an error saying what was meant; any other unknown key is the curator's own (a warning)."""
+    """A near-miss key is an error saying what was meant; any other unknown key is the curator's
+    own (a warning)."""
     errors = []
     for key in data:
         if key in known:
@@ -362,143 +368,149 @@ def unknown_keys(
     return errors
 
 
-def check_meta(meta: dict, lines: dict[str, int], src_path: str) -> list[ContentError]:
+def check_meta(meta: dict, lines: dict[str, int], shown: str) -> list[ContentError]:
     """Check front matter against the schema; return every problem (warnings are logged)."""
-    errors = []
+    errors = unknown_keys(meta, KNOWN_KEYS, lines, shown)
+    problems = [*_field_problems(meta), *_name_problems(meta), *_record_problems(meta)]
+    return errors + [ContentError(shown, lines.get(key, 2), message) for key, message in problems]
 
-    def error(key: str, message: str) -> None:
-        errors.append(ContentError(src_path, lines.get(key, 2), message))
 
-    errors.extend(unknown_keys(meta, KNOWN_KEYS, lines, src_path))
+def _field_problems(meta: dict) -> Iterator[tuple[str, str]]:
+    """(key, message) for each one-value key that does not hold what it must."""
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        error(
+        yield (
             "title",
-            "a 'title' is required"
-            if title is None
-            else f"'title' must be text, got {title!r:.40}",
+            (
+                "a 'title' is required"
+                if title is None
+                else f"'title' must be text, got {title!r:.40}"
+            ),
         )
     slug = meta.get("slug")
     if slug is not None and not (isinstance(slug, str) and SLUG.match(slug) and usable_slug(slug)):
-        error(
+        yield (
             "slug",
-            f"'slug' must be lowercase ASCII letters, digits and '-', and not a reserved name, got {slug!r:.40}",
+            (
+                "'slug' must be lowercase ASCII letters, digits and '-', and not a reserved name, "
+                f"got {slug!r:.40}"
+            ),
         )
     if meta.get("date") is not None:
         try:
             parse_partial_date(meta["date"])
         except ValueError as problem:
-            error("date", str(problem))
+            yield "date", str(problem)
     status = meta.get("status", "new")
     if status not in STATUSES:
-        error("status", f"'status' must be one of {', '.join(STATUSES)}, got {status!r:.40}")
+        yield "status", f"'status' must be one of {', '.join(STATUSES)}, got {status!r:.40}"
     if "draft" in meta and not isinstance(meta["draft"], bool):
-        error("draft", f"'draft' must be true or false, got {meta['draft']!r:.40}")
+        yield "draft", f"'draft' must be true or false, got {meta['draft']!r:.40}"
     if meta.get("dir", "rtl") not in DIRECTIONS:
-        error("dir", f"'dir' must be one of {', '.join(DIRECTIONS)}, got {meta['dir']!r:.40}")
+        yield "dir", f"'dir' must be one of {', '.join(DIRECTIONS)}, got {meta['dir']!r:.40}"
     for key in ("summary", "media", "lang", "byline", "dateline", "kicker"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
-            error(key, f"'{key}' must be text, got {meta[key]!r:.40}")
+            yield key, f"'{key}' must be text, got {meta[key]!r:.40}"
+
+
+def _name_problems(meta: dict) -> Iterator[tuple[str, str]]:
+    """(key, message) for each list of entity names that is not one, or names no address."""
     for key in KINDS:
         value = meta.get(key)
         if value is not None and not (
             isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
         ):
-            error(key, f"'{key}' must be a list of names, got {value!r:.40}")
-        elif value:
-            for name in value:
-                if not usable_slug(term_slug(name)):
-                    error(
-                        key,
-                        f"the name {name!r:.40} cannot make a page address (it needs letters or digits, "
-                        f"and not a reserved name such as CON)",
-                    )
+            yield key, f"'{key}' must be a list of names, got {value!r:.40}"
+            continue
+        for name in value or ():
+            if not usable_slug(term_slug(name)):
+                yield (
+                    key,
+                    (
+                        f"the name {name!r:.40} cannot make a page address (it needs letters or "
+                        "digits, and not a reserved name such as CON)"
+                    ),
+                )
+
+
+def _record_problems(meta: dict) -> Iterator[tuple[str, str]]:
+    """(key, message) for the records ingest writes (provenance, date evidence) and events."""
     for key in ("provenance", "date_evidence"):
         if meta.get(key) is not None and not isinstance(meta[key], dict):
-            error(key, f"'{key}' must be a mapping, got {meta[key]!r:.40}")
+            yield key, f"'{key}' must be a mapping, got {meta[key]!r:.40}"
     provenance = meta.get("provenance")
     if isinstance(provenance, dict):
-        lines_value = provenance.get("lines")
-        if not isinstance(provenance.get("seed", ""), str) or not isinstance(
-            provenance.get("sha256", ""), str
+        text = (provenance.get("seed", ""), provenance.get("sha256", ""))
+        if not all(isinstance(value, str) for value in text):
+            yield "provenance", "'provenance' seed and sha256 must be text"
+        numbers = provenance.get("lines")
+        if numbers is not None and not (
+            isinstance(numbers, list)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
         ):
-            error("provenance", "'provenance' seed and sha256 must be text")
-        if lines_value is not None and not (
-            isinstance(lines_value, list)
-            and all(isinstance(n, int) and not isinstance(n, bool) for n in lines_value)
-        ):
-            error(
+            yield (
                 "provenance",
-                f"'provenance' lines must be a list of line numbers, got {lines_value!r:.40}",
+                f"'provenance' lines must be a list of line numbers, got {numbers!r:.40}",
             )
     evidence = meta.get("date_evidence")
     if isinstance(evidence, dict) and not isinstance(evidence.get("quote", ""), str):
-        error("date_evidence", f"'date_evidence' quote must be text, got {evidence['quote']!r:.40}")
+        yield "date_evidence", f"'date_evidence' quote must be text, got {evidence['quote']!r:.40}"
     if meta.get("events") is not None and not isinstance(meta["events"], list):
-        error("events", f"'events' must be a list of events, got {meta['events']!r:.40}")
-    return errors
+        yield "events", f"'events' must be a list of events, got {meta['events']!r:.40}"
 
 
-def parse_event(item: object, src_path: str, lines: dict[str, int], article: str | None) -> Event:
+def parse_event(item: object, shown: str, lines: dict[str, int], article: str | None) -> Event:
     """Read one timeline event: date, precision, optional end, text, places, people.
 
     ``lines`` holds the file line of the event ('') and of each of its keys."""
     line = lines.get("")
     if not isinstance(item, dict):
-        raise ContentError(
-            src_path, line, f"an event must be a mapping with 'date' and 'text', got {item!r:.40}"
-        )
-    typos = unknown_keys(item, EVENT_KEYS, lines, src_path)
+        message = f"an event must be a mapping with 'date' and 'text', got {item!r:.40}"
+        raise ContentError(shown, line, message)
+    typos = unknown_keys(item, EVENT_KEYS, lines, shown)
     if typos:
         raise typos[0]
     if not isinstance(item.get("text"), str) or not item["text"].strip():
-        raise ContentError(src_path, line, "an event needs a 'text'")
+        raise ContentError(shown, line, "an event needs a 'text'")
+    date, end = _event_dates(item, shown, lines)
+    names = {
+        key: _event_names(item, key, shown, lines.get(key, line)) for key in ("places", "people")
+    }
+    text, article = item["text"].strip(), item.get("article") or article
+    return Event(date, text, shown, line, end, names["places"], names["people"], article)
+
+
+def _event_dates(
+    item: dict, shown: str, lines: dict[str, int]
+) -> tuple[PartialDate, PartialDate | None]:
+    """An event's date, made as coarse as its 'precision' says, and its end."""
+    line = lines.get("")
     try:
         date = parse_partial_date(item.get("date"))
         end = parse_partial_date(item["end"]) if item.get("end") is not None else None
     except ValueError as problem:
-        raise ContentError(src_path, lines.get("date", line), f"event date: {problem}") from None
+        raise ContentError(shown, lines.get("date", line), f"event date: {problem}") from None
     precision = item.get("precision", date.precision)
     if precision not in PRECISIONS:
-        raise ContentError(
-            src_path,
-            lines.get("precision", line),
-            f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}",
-        )
+        message = f"'precision' must be one of {', '.join(PRECISIONS)}, got {precision!r:.40}"
+        raise ContentError(shown, lines.get("precision", line), message)
     date = _coarsen(date, precision)
     if end is not None and end.start < date.start:
-        raise ContentError(
-            src_path,
-            lines.get("end", line),
-            f"the event ends ({end.iso}) before it starts ({date.iso})",
-        )
-    names = {}
-    for key in ("places", "people"):
-        value = item.get(key) or []
-        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise ContentError(
-                src_path,
-                lines.get(key, line),
-                f"event '{key}' must be a list of names, got {value!r:.40}",
-            )
-        for name in value:
-            if not usable_slug(term_slug(name)):
-                raise ContentError(
-                    src_path,
-                    lines.get(key, line),
-                    f"event '{key}': the name {name!r:.40} cannot make a page address",
-                )
-        names[key] = tuple(value)
-    return Event(
-        date,
-        item["text"].strip(),
-        src_path,
-        line,
-        end,
-        names["places"],
-        names["people"],
-        item.get("article") or article,
-    )
+        message = f"the event ends ({end.iso}) before it starts ({date.iso})"
+        raise ContentError(shown, lines.get("end", line), message)
+    return date, end
+
+
+def _event_names(item: dict, key: str, shown: str, line: int | None) -> tuple[str, ...]:
+    """An event's places or people: a list of names that can each make an address."""
+    value = item.get(key) or []
+    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ContentError(shown, line, f"event '{key}' must be a list of names, got {value!r:.40}")
+    for name in value:
+        if not usable_slug(term_slug(name)):
+            message = f"event '{key}': the name {name!r:.40} cannot make a page address"
+            raise ContentError(shown, line, message)
+    return tuple(value)
 
 
 def event_lines(lines: dict[str, int], prefix: str) -> dict[str, int]:
@@ -606,7 +618,8 @@ def convert_body(body: str, converter: MarkdownConverter, shown: str) -> str:
 def warn_unknown_names(
     gazetteer: Gazetteer, meta: dict, lines: dict[str, int], src_path: str
 ) -> None:
-    """Say which names the gazetteer does not know (each gets a page of its own), with the nearest it knows."""
+    """Say which names the gazetteer does not know (each gets a page of its own), with the
+    nearest it knows."""
     for kind in KINDS:
         for name in meta.get(kind) or ():
             if gazetteer.entity(kind, name) is None:
@@ -648,19 +661,25 @@ def utf8_name(path: str) -> bool:
     return True
 
 
+def walk_pages(content_dir: Path, onerror=None) -> Iterator[str]:
+    """The page files under content/, folder by folder, in name order: the one discovery walk.
+
+    Folders and files starting with '_' or '.' hold no pages (_data, _backup, .git).
+    """
+    for dirpath, dirnames, filenames in os.walk(content_dir, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
+        for name in sorted(filenames):
+            if name.endswith(".md") and not name.startswith(("_", ".")):
+                yield os.path.join(dirpath, name)
+
+
 def page_paths(content_dir: Path) -> list[str]:
-    """List the pages under content/; folders and files starting with '_' or '.' are not pages.
+    """List the pages under content/, sorted by path (see walk_pages).
 
     A folder that cannot be read is an error naming it: its pages would be left out unseen.
     """
-    found, unreadable = [], []
-    for dirpath, dirnames, filenames in os.walk(content_dir, onerror=unreadable.append):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(("_", ".")))
-        found.extend(
-            os.path.join(dirpath, n)
-            for n in filenames
-            if n.endswith(".md") and not n.startswith(("_", "."))
-        )
+    unreadable: list[OSError] = []
+    found = sorted(walk_pages(content_dir, onerror=unreadable.append))
     if unreadable:
         why = "its pages would be left out"
         raise ContentErrors(
@@ -673,7 +692,7 @@ def page_paths(content_dir: Path) -> list[str]:
                 for e in unreadable
             ]
         )
-    return sorted(found)
+    return found
 
 
 def load_events(content_dir: Path) -> list[Event]:
@@ -695,7 +714,7 @@ def load_events(content_dir: Path) -> list[Event]:
             [ContentError(src_path, 1, "expected a list of events ('- date: …' items)")]
         )
     events, errors = [], []
-    for item, item_node in zip(data, node.value):
+    for item, item_node in zip(data, node.value, strict=True):
         lines = {"": item_node.start_mark.line + 1}
         if isinstance(item_node, yaml.MappingNode):
             lines.update(key_lines(item_node, 1))
@@ -709,66 +728,47 @@ def load_events(content_dir: Path) -> list[Event]:
 
 
 def load_settings(path: Path) -> Settings:
-    """Read the dossier's settings file (title, description, base_url, locale); missing means defaults."""
+    """Read the dossier's settings file (title, base_url, locale, ...); missing means defaults."""
     if not path.exists():
         return Settings()
-    src_path = display_path(path)
+    shown = display_path(path)
     try:
-        data, lines = parse_front_matter(path.read_text(encoding="utf-8"), src_path, first_line=1)
+        data, lines = parse_front_matter(path.read_text(encoding="utf-8"), shown, first_line=1)
     except ContentError as error:
         raise ContentErrors([error]) from None
     except UnicodeDecodeError:
-        raise ContentErrors(
-            [ContentError(src_path, None, "the settings file is not UTF-8 text; save it as UTF-8")]
-        ) from None
+        message = "the settings file is not UTF-8 text; save it as UTF-8"
+        raise ContentErrors([ContentError(shown, None, message)]) from None
+    problems = [*_unknown_settings(data), *_setting_problems(data)]
+    if problems:
+        raise ContentErrors([ContentError(shown, lines.get(k), m) for k, m in problems])
+    return Settings(**data)
+
+
+def _unknown_settings(data: dict) -> Iterator[tuple[str, str]]:
     known = Settings.__dataclass_fields__
-    errors = [
-        ContentError(
-            src_path,
-            lines.get(k),
-            f"unknown setting {k!r:.40}; "
-            + (
-                f"did you mean {near_miss(k, known)!r}?"
-                if near_miss(k, known)
-                else f"known: {', '.join(known)}"
-            ),
-        )
-        for k in data
-        if k not in known
-    ]
+    for key in data:
+        if key not in known:
+            meant = near_miss(key, known)
+            hint = f"did you mean {meant!r}?" if meant else f"known: {', '.join(known)}"
+            yield key, f"unknown setting {key!r:.40}; {hint}"
+
+
+def _setting_problems(data: dict) -> Iterator[tuple[str, str]]:
+    """(key, message) for each known setting of the wrong type or value."""
     defaults = Settings()
     for key, value in data.items():
-        expected = type(getattr(defaults, key)) if key in known else None
+        expected = type(getattr(defaults, key)) if key in Settings.__dataclass_fields__ else None
         if expected and (
             not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool)
         ):
-            errors.append(
-                ContentError(
-                    src_path, lines.get(key), f"setting {key!r} has the wrong type: {value!r:.40}"
-                )
-            )
+            yield key, f"setting {key!r} has the wrong type: {value!r:.40}"
     if type(data.get("per_page")) is int and data["per_page"] < 1:
-        errors.append(
-            ContentError(
-                src_path,
-                lines.get("per_page"),
-                f"'per_page' must be 1 or more, got {data['per_page']}",
-            )
-        )
+        yield "per_page", f"'per_page' must be 1 or more, got {data['per_page']}"
     if isinstance(data.get("base_url"), str) and base_url_problem(data["base_url"]):
-        line = lines.get("base_url")
-        errors.append(ContentError(src_path, line, base_url_problem(data["base_url"])))
+        yield "base_url", base_url_problem(data["base_url"])
     if isinstance(data.get("locale"), str) and not known_locale(data["locale"]):
-        errors.append(
-            ContentError(
-                src_path,
-                lines.get("locale"),
-                f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)",
-            )
-        )
-    if errors:
-        raise ContentErrors(errors)
-    return Settings(**data)
+        yield "locale", f"unknown locale {data['locale']!r:.40} (try ar_SY or ar_EG)"
 
 
 def base_url_problem(url: str) -> str | None:
@@ -799,7 +799,8 @@ def known_locale(name: str) -> bool:
 
 
 def load_pages(content_dir: Path) -> tuple[list[Page], list[Event]]:
-    """Load every page and the curator's events; raise ContentErrors holding all problems in all files."""
+    """Load every page and the curator's events; raise ContentErrors holding all problems in all
+    files."""
     errors: list[ContentError] = []
     gazetteer = Gazetteer(())
     try:

@@ -7,25 +7,29 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 import charset_normalizer
 
 from .errors import ContentError
 
+TMP_PREFIX = ".tmp-"  # a file being written: the preview's watcher and builds skip these
 # Control characters that never appear in real text; many of them mean a binary file.
 CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MAX_CONTROL_SHARE = 0.001
 NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0c]")
-# Control characters left in a text file are invisible noise that HTML forbids and that makes XML (the feed)
-# malformed: dropped once the file is known to be text. C1 controls come from mis-encoded files; U+FFFE/U+FFFF
-# are not characters at all.
+# Control characters left in a text file are invisible noise that HTML forbids and that makes XML
+# (the feed) malformed: dropped once the file is known to be text. C1 controls come from
+# mis-encoded files; U+FFFE/U+FFFF are not characters at all.
 STRAY = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
-# A lone surrogate is not a character: some decoders (UTF-7, for one) yield them from junk, and no page can hold one.
+# A lone surrogate is not a character: some decoders (UTF-7, for one) yield them from junk, and no
+# page can hold one.
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def decode_text(data: bytes, src_path: str) -> str:
-    """Decode bytes as the text they really are, with LF line ends and no control characters; refuse empty and binary files.
+    """Decode bytes as the text they really are, with LF line ends and no control characters; refuse
+    empty and binary files.
 
     UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM are recognised directly; anything else
     goes to charset-normalizer, which tells cp1256 Arabic from other single-byte encodings.
@@ -91,21 +95,29 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> bool:
-    """Write bytes so that readers see the old file or the new one, never half of it.
+def atomic_write(
+    path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True, durable: bool = True
+) -> bool:
+    """Write bytes (or chunks of them) so that readers see the old file or the new one, never half.
 
-    With ``overwrite=False`` an existing file is left alone and False is returned.
+    The temporary file beside it is always created new (never an existing file, nor a link a
+    stray one may be) under a short name: any name that fits, fits it too. With
+    ``overwrite=False`` an existing file is left alone and False is returned. ``durable`` puts the
+    bytes on disk before the rename, for files only the curator has (pages); a site's outputs
+    and caches skip it: a build can make them again.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX)
     try:
         os.fchmod(
             fd, FILE_MODE
         )  # mkstemp makes 0600: a page is readable by others, as the umask says
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            for chunk in [data] if isinstance(data, bytes) else data:
+                handle.write(chunk)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if overwrite:
             os.replace(tmp, path)
             return True

@@ -1,11 +1,11 @@
-"""Outputs -> site/: the new site is assembled beside the old one and swapped in at once."""
+"""Outputs -> site/: the command line's writer assembles the new site beside the old one and
+swaps it in at once; the preview's replaces files one by one, each atomically."""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import errno
-import itertools
 import logging
 import os
 import posixpath
@@ -17,6 +17,7 @@ from xml.parsers import expat
 
 from .errors import ContentError
 from .pages import RESERVED_NAMES, Output
+from .textio import TMP_PREFIX, atomic_write
 
 if TYPE_CHECKING:
     from .render import Rendered
@@ -26,8 +27,6 @@ Extra = Callable[[Path, list[str]], list[str]]  # adds files to the next site (t
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 SITE_MARKER = ".dossier-site"  # in every site folder this tool wrote: no other is ever replaced
-TMP_PREFIX = ".tmp-"  # a file being written; the preview's watcher ignores these names too
-_tmp_numbers = itertools.count()
 
 
 def check_output_path(output_path: str) -> None:
@@ -108,9 +107,8 @@ class StagingWriter:
     problem discards the staging folder: site/ stays as it was.
     """
 
-    keeps_record = (
-        True  # the page cache records the site/ it leaves: a build with no edit is a no-op
-    )
+    # The page cache records the site/ it leaves: a build with no edit is a no-op.
+    keeps_record = True
 
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir
@@ -138,7 +136,8 @@ class StagingWriter:
         return self._staging.existing
 
     def write(self, rendered: Rendered, index: Extra) -> list[str]:
-        """Put the outputs the workers did not, prune, add the index, swap in; return what changed."""
+        """Put the outputs the workers did not, prune, add the index, swap in; return what
+        changed."""
         staging, outputs = self._staging, rendered.outputs
         changed = rendered.written + [
             o.output_path
@@ -213,7 +212,8 @@ def site_identity(site_dir: Path) -> tuple | None:
 def write_outputs(
     outputs: list[Output], site_dir: Path, *, extra=None, previous: dict[str, bytes] | None = None
 ) -> list[str]:
-    """Make site/ hold exactly these outputs; return the output paths whose bytes changed (see Staging)."""
+    """Make site/ hold exactly these outputs; return the output paths whose bytes changed (see
+    Staging)."""
     for output in outputs:
         check_output_path(output.output_path)  # before anything is written, even beside the site
     staging = Staging(site_dir)
@@ -275,7 +275,8 @@ class Staging:
         return True
 
     def finish(self, wanted: set[str], changed: list[str], extra=None) -> list[str]:
-        """Remove what is no longer produced, let ``extra(staging, changed)`` add files (the search index), swap in."""
+        """Remove what is no longer produced, let ``extra(staging, changed)`` add files (the
+        search index), swap in."""
         for output_path in sorted(p for p in wanted if p.endswith(".xml")):
             check_xml(output_path, (self.path / output_path).read_bytes())
         removed = [p for p in self.existing - wanted if not _is_extra(p)]
@@ -417,7 +418,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _link_tree(source: Path, target: Path) -> set[str]:
-    """Mirror source into target with hard links (copies where links fail); return the files' output paths."""
+    """Mirror source into target with hard links (copies where links fail); return the files'
+    output paths."""
     found = set()
     for dirpath, dirnames, filenames in os.walk(source):
         # A build makes no hidden folders: those are someone's work in progress (the preview's next
@@ -446,25 +448,14 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _replace_file(path: Path, data: bytes) -> None:
-    """Write a new file in place of a (possibly hard-linked) old one without touching the old inode.
-
-    The temporary file is created, never opened if it exists (a stray one may be a link into the
-    live site), and its name is short, so any output name that fits fits it too.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{TMP_PREFIX}{os.getpid()}-{next(_tmp_numbers)}")
-    tmp.unlink(missing_ok=True)  # left by a killed process that had our pid
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write a new file in place of a (possibly hard-linked) old one without touching the old
+    inode."""
+    atomic_write(path, data, durable=False)
 
 
 def _write_new_file(path: str, data: bytes, made_dirs: set[str]) -> None:
-    """Write a file that is new in the staging folder; no reader sees the staging folder, so no temporary is needed."""
+    """Write a file that is new in the staging folder; no reader sees the staging folder, so no
+    temporary is needed."""
     folder = os.path.dirname(path)
     if folder not in made_dirs:
         os.makedirs(folder, exist_ok=True)

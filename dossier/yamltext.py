@@ -1,10 +1,41 @@
-"""Edit YAML text one top-level key at a time, leaving every other line (comments too) as it is."""
+"""YAML text: the one safe reader, and edits one top-level key at a time that leave every other
+line (comments too) as it is."""
 
 from __future__ import annotations
 
 import yaml
 
 SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML, with libyaml's parser when present (it also bounds the nesting depth); dates stay
+    text, so that an impossible date is the reader's own error, with its line."""
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
+def repeated_node(root: yaml.Node) -> yaml.Node | None:
+    """The first node used twice (an alias, *name), found before anything is built: a few lines
+    of aliases can stand for billions of values."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def safe_load(text: str) -> object:
+    """Read YAML text with SafeLoader."""
+    return yaml.load(text, Loader=SafeLoader)
 
 
 def block_range(lines: list[str], key: str) -> tuple[int, int] | None:
@@ -50,7 +81,7 @@ def append_items(text: str, key: str, items: list) -> str:
     start, end = found
     existing = lines[start].split(":", 1)[1].strip()
     if existing and not existing.startswith("#"):
-        current = yaml.safe_load("\n".join(lines[start:end]))[key] or []
+        current = safe_load("\n".join(lines[start:end]))[key] or []
         return "\n".join(lines[:start] + dump_lines({key: [*current, *items]}) + lines[end:]) + "\n"
     item_lines = [line for line in lines[start + 1 : end] if line.lstrip().startswith("- ")]
     indent = (
