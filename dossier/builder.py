@@ -217,7 +217,8 @@ class Builder:
         return rendered
 
     def index(self, clock: Timings):
-        """What to do with the index in the next site: rebuild it, or drop an old one (--no-search)."""
+        """What to do with the index in the next site: rebuild it, or drop an old one
+        (--no-search)."""
 
         def index(staging: Path, changed: list[str]) -> list[str]:
             clock.lap("write")
@@ -284,7 +285,8 @@ class Builder:
         return {path: file_stamp(path) for path in page_paths(self.content_dir)}
 
     def _other_stamps(self) -> dict[str, tuple]:
-        """The stamps of the files a build reads besides pages: settings, gazetteer, events, layouts."""
+        """The stamps of the files a build reads besides pages: settings, gazetteer, events,
+        layouts."""
         others = [
             self.settings_path,
             self.content_dir / GAZETTEER_PATH,

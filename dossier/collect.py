@@ -69,8 +69,8 @@ def collect(
     chronological = sorted(
         published, key=lambda p: (p.date is None, p.date.start if p.date else None, p.src_path)
     )
-    previous = {b.slug: a for a, b in zip(chronological, chronological[1:])}
-    following = {a.slug: b for a, b in zip(chronological, chronological[1:])}
+    previous = {b.slug: a for a, b in zip(chronological, chronological[1:], strict=False)}
+    following = {a.slug: b for a, b in zip(chronological, chronological[1:], strict=False)}
     slugs = {p.slug for p in published}
     timeline = sorted(
         [article_event(p) for p in published if p.date]
@@ -132,7 +132,8 @@ def collect_terms(
 
 @dataclass(frozen=True)
 class StoryItem:
-    """One line of the timeline's story: an event with the articles that covered it, or an article alone."""
+    """One line of the timeline's story: an event with the articles that covered it, or an
+    article alone."""
 
     entry: Event
     coverage: tuple[
@@ -163,7 +164,8 @@ def _names(entry: Event) -> set[str]:
 
 
 def group_timeline(entries: tuple[Event, ...]) -> tuple[YearGroup, ...]:
-    """Group timeline entries by year, then month; entries known only to the year come first in their year."""
+    """Group timeline entries by year, then month; entries known only to the year come first in
+    their year."""
     years: dict[int, dict[int | None, list[Event]]] = {}
     for entry in entries:
         month = None if entry.date.precision == "year" else entry.date.start.month

@@ -58,9 +58,7 @@ def event_record(event: Event, base_url: str) -> dict:
         "text": event.text,
         "places": list(event.places),
         "people": list(event.people),
-        "article": absolute_url(base_url, article_path(event.article))
-        if event.article
-        else None,
+        "article": absolute_url(base_url, article_path(event.article)) if event.article else None,
     }
 
 

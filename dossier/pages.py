@@ -94,7 +94,8 @@ class Page:
         return self.meta.get("dir") or ("rtl" if language in RTL_LANGUAGES else "ltr")
 
     def __reduce__(self):
-        """Pickle (to and from a build's worker processes) with the read-only meta as a plain dict."""
+        """Pickle (to and from a build's worker processes) with the read-only meta as a plain
+        dict."""
         return _page_from_fields, ({**self.__dict__, "meta": dict(self.meta)},)
 
 
@@ -161,7 +162,8 @@ RESERVED_NAMES = {
 
 
 def usable_slug(slug: str) -> bool:
-    """Whether a slug can be one part of an output path: not empty, not '.' or '..', not a reserved name."""
+    """Whether a slug can be one part of an output path: not empty, not '.' or '..', not a
+    reserved name."""
     return slug not in ("", ".", "..") and slug.split(".")[0].lower() not in RESERVED_NAMES
 
 

@@ -42,11 +42,10 @@ BUILTIN_LAYOUTS = (
 )
 STATIC_DIR = "static"
 FEED_ENTRIES = 50
-CARD_TERMS = 8  # names of each kind on an article's card; its own page lists them all
+CARD_TERMS = 8  # names of each kind on an article's card; the article's own output lists them all
 NOT_FOUND = "404.html"
-TIMELINE_PAGE_ENTRIES = (
-    500  # past this, the timeline gets a page per year (and a large year, a page per month)
-)
+# Past this, the timeline is split: an output per year (and for a large year, one per month).
+TIMELINE_PAGE_ENTRIES = 500
 URL_SAFE = "/#?=&-._~"
 MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنفوغرافيك", "map": "خريطة"}
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
@@ -59,7 +58,8 @@ class TemplateProblem(ContentError):
 
 
 def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
-    """Jinja over the curator's layouts first, then the built-in ones; autoescape HTML and XML; strict."""
+    """Jinja over the curator's layouts first, then the built-in ones; autoescape HTML and XML;
+    strict."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs if d.is_dir()]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -94,7 +94,8 @@ def static_files(layouts_dirs: list[Path]) -> dict[str, Path]:
 
 
 class RenderMemo:
-    """The previous build's outputs and cards, reused when everything they were made from is unchanged.
+    """The previous build's outputs and cards, reused when everything they were made from is
+    unchanged.
 
     Each output is stored with a key holding what it was rendered from (pages, neighbours,
     list items); pages that were not re-read are the same objects, so comparing keys is cheap.
@@ -107,8 +108,10 @@ class RenderMemo:
 
 
 def search_spellings(site: Site) -> dict[str, list[list[str]]]:
-    """Every spelling of each entity with articles, folded, to the entity's kind and name: the search
-    page looks a query up here, so «ترمب», «كوباني» or «Cairo» find the articles tagged with the entity."""
+    """Every spelling of each entity with articles, folded, to the entity's kind and name: the
+    search
+    page looks a query up here, so «ترمب», «كوباني» or «Cairo» find the articles tagged with the
+    entity."""
     spellings: dict[str, list[list[str]]] = {}
     for kind in KINDS:
         for term in site.terms[kind]:
@@ -196,59 +199,19 @@ class Renderer:
             return problem
 
     def plan(self, static: dict[str, Path]) -> list[Output | Job]:
-        """Every output of the site: those the memo holds as they are, the rest as jobs to render."""
-        outputs = self.listing(
-            "index.html", "home.html", self.site.pages, key=(len(self.site.pages),)
-        )
-        outputs += [self.article(page) for page in self.site.pages]
+        """Every output of the site: those the memo holds as they are, the rest as jobs to render.
+
+        In a stable order: the sitemap lists the HTML outputs in it."""
+        site = self.site
+        outputs = self.listing("index.html", "home.html", site.pages, key=(len(site.pages),))
+        outputs += [self.article(page) for page in site.pages]
         outputs += self.timeline()
-        term_counts = tuple(
-            (t.kind, t.name, len(t.pages), len(t.events))
-            for kind in KINDS
-            for t in self.site.terms[kind]
-        )
-        outputs.append(self.page("entities/index.html", "entities.html", key=term_counts))
-        for kind in KINDS:
-            for term in self.site.terms[kind]:
-                outputs += self.listing(
-                    term.output_path,
-                    "term.html",
-                    term.pages,
-                    term=term,
-                    source=f"{term.kind} «{term.name}»",
-                    key=(
-                        term.kind,
-                        term.name,
-                        term.latin,
-                        term.coordinates,
-                        len(term.pages),
-                        term.events,
-                    ),
-                )
-        places = self.site.terms["places"]
-        outputs.append(
-            self.page(
-                "map/index.html",
-                "map.html",
-                map=places_map(places),
-                key=tuple((t.name, t.coordinates, len(t.pages), len(t.events)) for t in places),
-            )
-        )
-        spellings = search_spellings(self.site)
-        outputs.append(self.page("search/index.html", "search.html", key=()))
-        outputs.append(
-            self.page(
-                "search/spellings.json",
-                "spellings.json",
-                spellings=spellings,
-                key=tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items())),
-            )
-        )
-        outputs.append(self.page(NOT_FOUND, "404.html", key=()))
-        entries = self.site.pages[:FEED_ENTRIES]
-        outputs.append(
-            self.page("feed.xml", "feed.xml", entries=entries, key=(entries, self.updated))
-        )
+        outputs += self.entities()
+        outputs += self.search()
+        outputs.append(self.output(NOT_FOUND, "404.html", key=()))
+        entries = site.pages[:FEED_ENTRIES]
+        feed_key = (entries, self.updated)
+        outputs.append(self.output("feed.xml", "feed.xml", entries=entries, key=feed_key))
         outputs += self.data()
         outputs.append(self.print_edition())
         outputs.append(self.sitemap(outputs))
@@ -257,6 +220,31 @@ class Renderer:
         for gone in set(self.memo.outputs) - produced:
             del self.memo.outputs[gone]
         return outputs
+
+    def entities(self) -> list[Output | Job]:
+        """The index of entities, each entity's listing, and the map of places."""
+        terms = [term for kind in KINDS for term in self.site.terms[kind]]
+        counts = tuple((t.kind, t.name, len(t.pages), len(t.events)) for t in terms)
+        outputs = [self.output("entities/index.html", "entities.html", key=counts)]
+        for term in terms:
+            key = (term.kind, term.name, term.latin, term.coordinates, len(term.pages), term.events)
+            source = f"{term.kind} «{term.name}»"
+            outputs += self.listing(
+                term.output_path, "term.html", term.pages, term=term, source=source, key=key
+            )
+        places = self.site.terms["places"]
+        key = tuple((t.name, t.coordinates, len(t.pages), len(t.events)) for t in places)
+        outputs.append(self.output("map/index.html", "map.html", map=places_map(places), key=key))
+        return outputs
+
+    def search(self) -> list[Output | Job]:
+        """The search page, and the spellings of entities it looks queries up in."""
+        spellings = search_spellings(self.site)
+        key = tuple(sorted((k, tuple(map(tuple, v))) for k, v in spellings.items()))
+        return [
+            self.output("search/index.html", "search.html", key=()),
+            self.output("search/spellings.json", "spellings.json", spellings=spellings, key=key),
+        ]
 
     def static(self, output_path: str, source: Path) -> Output:
         """Copy a static asset; its bytes are read again only when the file changed."""
@@ -278,79 +266,62 @@ class Renderer:
         key: tuple = (),
         **context,
     ) -> list[Output]:
-        """Render a list of articles over as many numbered pages as it needs."""
-        pagers = paginate(first_path, pages, self.settings.per_page)
+        """A list of articles, in as many numbered listing parts as it needs."""
+        parts = listing_parts(first_path, pages, self.settings.per_page)
         return [
-            self.page(p.path, template_name, pager=p, key=(p, *key), source=source, **context)
-            for p in pagers
+            self.output(p.path, template_name, pager=p, key=(p, *key), source=source, **context)
+            for p in parts
         ]
 
     def timeline(self) -> list[Output | Job]:
-        """One timeline page; past TIMELINE_PAGE_ENTRIES, a page per year, and a page per month for a year that large."""
+        """One timeline output; past TIMELINE_PAGE_ENTRIES, one per year, and one per month for a
+        year that large."""
         undated = tuple(p for p in self.site.pages if p.date is None)
         years = group_timeline(self.site.timeline)
+        first = "timeline/index.html"
         if len(self.site.timeline) <= TIMELINE_PAGE_ENTRIES:
-            return [
-                self.page(
-                    "timeline/index.html",
-                    "timeline.html",
-                    years=years,
-                    undated=undated,
-                    parts=(),
-                    key=(years, undated),
-                )
-            ]
+            key = (years, undated)
+            return [self.timeline_part(first, years=years, undated=undated, parts=(), key=key)]
         parts = tuple(
             TimelinePart(f"timeline/{y.year}/index.html", y.year, None, y.count, "year")
             for y in years
         )
-        outputs = [
-            self.page(
-                "timeline/index.html",
-                "timeline.html",
-                years=(),
-                undated=undated,
-                parts=parts,
-                key=(parts, undated),
-            )
-        ]
+        key = (parts, undated)
+        outputs = [self.timeline_part(first, years=(), undated=undated, parts=parts, key=key)]
         for year in years:
-            path = f"timeline/{year.year}/index.html"
-            if year.count <= TIMELINE_PAGE_ENTRIES:
-                outputs.append(
-                    self.page(
-                        path, "timeline.html", years=(year,), undated=(), parts=(), key=(year,)
-                    )
-                )
-                continue
-            months = tuple(
-                TimelinePart(
-                    f"timeline/{year.year}/{group.month or 'any'}/index.html",
-                    year.year,
-                    group.month,
-                    len(group.entries),
-                    "month",
-                )
-                for group in year.months
-            )
-            outputs.append(
-                self.page(path, "timeline.html", years=(), undated=(), parts=months, key=(months,))
-            )
-            for group, part in zip(year.months, months):
-                outputs.append(
-                    self.page(
-                        part.path,
-                        "timeline.html",
-                        years=(YearGroup(year.year, (group,)),),
-                        undated=(),
-                        parts=(),
-                        key=(group,),
-                    )
-                )
+            outputs += self.timeline_year(year)
         return outputs
 
+    def timeline_year(self, year: YearGroup) -> list[Output | Job]:
+        """A year of a split timeline: one output, or one and another per month."""
+        path = f"timeline/{year.year}/index.html"
+        if year.count <= TIMELINE_PAGE_ENTRIES:
+            return [self.timeline_part(path, years=(year,), undated=(), parts=(), key=(year,))]
+        months = tuple(
+            TimelinePart(
+                f"timeline/{year.year}/{group.month or 'any'}/index.html",
+                year.year,
+                group.month,
+                len(group.entries),
+                "month",
+            )
+            for group in year.months
+        )
+        outputs = [self.timeline_part(path, years=(), undated=(), parts=months, key=(months,))]
+        for group, part in zip(year.months, months, strict=True):
+            years = (YearGroup(year.year, (group,)),)
+            key = (group,)
+            outputs.append(
+                self.timeline_part(part.path, years=years, undated=(), parts=(), key=key)
+            )
+        return outputs
+
+    def timeline_part(self, output_path: str, key: tuple, **context) -> Output | Job:
+        return self.output(output_path, "timeline.html", key=key, **context)
+
     def data(self) -> list[Output | Job]:
-        """The data files to download, and the page that describes them; made again only when the site changed."""
+        """The data files to download, and the page that describes them; made again only when
+        the site changed."""
         terms = tuple(self.site.terms[kind] for kind in KINDS)
         key = ("data", self.site.pages, self.site.timeline, terms, self.base_url)
         remembered = self.memo.outputs.get(f"{DATA_DIR}/articles.json")
@@ -365,7 +336,7 @@ class Renderer:
         sizes = {path.rsplit("/", 1)[1]: len(output.data or b"") for path, output in files.items()}
         events = sum(1 for event in self.site.timeline if not event.is_article)
         entities = sum(len(kind_terms) for kind_terms in terms)
-        page = self.page(
+        about = self.output(
             f"{DATA_DIR}/index.html",
             "data.html",
             sizes=sizes,
@@ -373,10 +344,11 @@ class Renderer:
             entities=entities,
             key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities),
         )
-        return [*files.values(), page]
+        return [*files.values(), about]
 
     def print_edition(self) -> Output | Job:
-        """The whole dossier as one document to print: its articles oldest first (undated last), and its events."""
+        """The whole dossier as one document to print: its articles oldest first (undated last),
+        and its events."""
         pages = tuple(
             sorted(
                 self.site.pages,
@@ -385,7 +357,7 @@ class Renderer:
         )
         events = tuple(entry for entry in self.site.timeline if not entry.is_article)
         dated = [p.date for p in pages if p.date]
-        return self.page(
+        return self.output(
             "print/index.html",
             "print.html",
             pages=pages,
@@ -397,7 +369,7 @@ class Renderer:
 
     def article(self, page: Page) -> Output:
         previous, following = self.site.previous.get(page.slug), self.site.next.get(page.slug)
-        return self.page(
+        return self.output(
             page.output_path,
             "article.html",
             page=page,
@@ -416,7 +388,7 @@ class Renderer:
         remembered = self.memo.outputs.get("sitemap.xml")
         if remembered is not None and remembered[0] == ("sitemap.xml", *html_paths):
             return remembered[1]  # the same pages: no need to make thousands of URLs again
-        return self.page(
+        return self.output(
             "sitemap.xml",
             "sitemap.xml",
             urls=[absolute_url(self.base_url, p) for p in html_paths],
@@ -427,7 +399,7 @@ class Renderer:
     def base_url(self) -> str:
         return self.settings.base_url or "http://localhost/"
 
-    def page(
+    def output(
         self,
         output_path: str,
         template_name: str,
@@ -435,7 +407,8 @@ class Renderer:
         source: str = "",
         **context,
     ) -> Output | Job:
-        """The memo's output when it was made from the same key; else a job to render the template."""
+        """The memo's output when it was made from the same key; else a job to render the
+        template."""
         if key is not None:
             key = (template_name, *key)
             remembered = self.memo.outputs.get(output_path)
@@ -472,7 +445,8 @@ class Renderer:
         return text.encode("utf-8")
 
     def context(self, root: str) -> dict:
-        """What every template sees; links depend only on how deep the output is, so cards can be reused."""
+        """What every template sees; links depend only on how deep the output is, so cards can
+        be reused."""
         cached = self._contexts.get(root)
         if cached is not None:
             return cached
@@ -507,7 +481,8 @@ class Renderer:
         return context
 
     def card(self, page: Page, heading: str) -> str:
-        """Render an article's card once, with placeholders where its links say how deep the listing is."""
+        """Render an article's card once, with placeholders where its links say how deep the
+        listing is."""
         key = (page.slug, heading)
         remembered = self.memo.cards.get(key)
         if remembered is None or remembered[0] != page:
@@ -597,8 +572,8 @@ class TimelinePart:
 
 
 @dataclass(frozen=True)
-class Pager:
-    """One page of a paginated list of articles."""
+class ListingPart:
+    """One part of a long list of articles (a home, an entity), with links to the others."""
 
     path: str
     items: tuple[Page, ...]
@@ -608,24 +583,24 @@ class Pager:
     next_path: str | None
 
 
-def page_path(first_path: str, number: int) -> str:
-    """index.html, page/2/index.html, … beside the first page."""
+def part_path(first_path: str, number: int) -> str:
+    """index.html, page/2/index.html, … beside the first part."""
     if number == 1:
         return first_path
     folder = posixpath.dirname(first_path)
     return f"{folder}/page/{number}/index.html" if folder else f"page/{number}/index.html"
 
 
-def paginate(first_path: str, pages: tuple[Page, ...], per_page: int) -> list[Pager]:
+def listing_parts(first_path: str, pages: tuple[Page, ...], per_page: int) -> list[ListingPart]:
     total = max(1, -(-len(pages) // per_page))
     return [
-        Pager(
-            page_path(first_path, n),
+        ListingPart(
+            part_path(first_path, n),
             pages[(n - 1) * per_page : n * per_page],
             n,
             total,
-            page_path(first_path, n - 1) if n > 1 else None,
-            page_path(first_path, n + 1) if n < total else None,
+            part_path(first_path, n - 1) if n > 1 else None,
+            part_path(first_path, n + 1) if n < total else None,
         )
         for n in range(1, total + 1)
     ]
@@ -653,7 +628,8 @@ def _url_path(base_url: str) -> str:
 
 
 def _latest(site: Site) -> dt.datetime:
-    """Stamp the feed with its newest article's date, so a rebuild of the same content is byte-identical."""
+    """Stamp the feed with its newest article's date, so a rebuild of the same content is
+    byte-identical."""
     dated = [p.date.start for p in site.pages if p.date]
     return day_stamp(max(dated) if dated else dt.date(2000, 1, 1))
 

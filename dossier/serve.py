@@ -1,4 +1,5 @@
-"""Live preview: serve site/ with livereload, rebuild once per burst of saves, show errors in the page."""
+"""Live preview: serve site/ with livereload, rebuild once per burst of saves, show errors in
+the page."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import webbrowser
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from .builder import Builder
+from .builder import Builder, BuildResult
 from .errors import ContentError
 from .ingest import IngestReport, ingest_seeds
 from .lock import SiteLock
@@ -72,47 +73,47 @@ class Preview:
         self.ingest_report = IngestReport()
 
     def build(self) -> bool:
-        """Ingest new seeds and build; keep the last good site and record errors. Return True if anything changed."""
+        """Ingest new seeds and build; keep the last good site and record errors.
+
+        Return True if anything changed."""
         started = time.perf_counter()
-        seed_stamps = scan([self.seeds_dir])
-        if (
-            seed_stamps != self.seed_stamps
-        ):  # ingest reads every page to find known articles: only when seeds changed
-            self.ingest_report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
-            self.seed_stamps = seed_stamps
-        else:
-            self.ingest_report = IngestReport(errors=self.ingest_report.errors)
-        report = self.ingest_report
-        if report.written:
-            # The pages ingest wrote are part of this build. Stamped before the build reads anything, so
-            # a save that lands during the build is seen by the next poll, never lost.
-            self.stamps = scan(self.watched)
+        report = self.ingest()
         with self.lock.hold():
             result = self.builder.build()
         errors = [str(e) for e in report.errors + result.errors]
         self.rebuilds += 1
-        milliseconds = (time.perf_counter() - started) * 1000
-        for error in errors:
-            log.error("%s", error)
-        if result.errors:
-            log.info(
-                "build failed: %d problem(s); still serving the last good site", len(result.errors)
-            )
-        else:
-            log.info(
-                "rebuilt %d page(s) in %.0f ms (%d file(s) changed)",
-                result.pages,
-                milliseconds,
-                len(result.changed),
-            )
-        if (
-            any(p.endswith(".html") for p in result.changed)
-            or not (self.builder.site_dir / SEARCH_DIR).exists()
-        ):
+        self.say(result, errors, (time.perf_counter() - started) * 1000)
+        site_dir = self.builder.site_dir
+        if any(p.endswith(".html") for p in result.changed) or not (site_dir / SEARCH_DIR).exists():
             self.search.request()
         changed = bool(result.changed) or errors != self.errors
         self.errors = errors
         return changed
+
+    def ingest(self) -> IngestReport:
+        """Ingest the seeds, if they changed: ingest reads every page to find known articles."""
+        seed_stamps = scan([self.seeds_dir])
+        if seed_stamps != self.seed_stamps:
+            self.ingest_report = ingest_seeds(self.seeds_dir, self.builder.content_dir)
+            self.seed_stamps = seed_stamps
+        else:
+            self.ingest_report = IngestReport(errors=self.ingest_report.errors)
+        if self.ingest_report.written:
+            # The pages ingest wrote are part of this build. Stamped before the build reads
+            # anything, so a save that lands during the build is seen by the next poll, never lost.
+            self.stamps = scan(self.watched)
+        return self.ingest_report
+
+    def say(self, result: BuildResult, errors: list[str], milliseconds: float) -> None:
+        for error in errors:
+            log.error("%s", error)
+        if result.errors:
+            problems = len(result.errors)
+            log.info("build failed: %d problem(s); still serving the last good site", problems)
+        else:
+            changed = len(result.changed)
+            message = "rebuilt %d page(s) in %.0f ms (%d file(s) changed)"
+            log.info(message, result.pages, milliseconds, changed)
 
     def poll(self) -> bool:
         """Rebuild once if anything watched changed, after the burst of saves is over."""
@@ -130,7 +131,8 @@ class Preview:
         return self.build()
 
     def watch(self) -> None:
-        """Poll and rebuild in this thread, for ever; the server's loop only serves and reloads browsers.
+        """Poll and rebuild in this thread, for ever; the server's loop only serves and reloads
+        browsers.
 
         Waiting for a burst of saves to end and building take seconds at times: done in the
         server's own loop, they would hold every request for that long.
@@ -139,7 +141,8 @@ class Preview:
             time.sleep(POLL_MS / 1000)
             try:
                 changed = self.poll()
-            except Exception as error:  # the preview outlives a failed rebuild: the banner shows it, the next save retries
+            except Exception as error:
+                # the preview outlives a failed rebuild: the banner shows it, the next save retries
                 self.errors = [f"the rebuild failed: {type(error).__name__}: {error}"]
                 log.error("%s", self.errors[0], exc_info=log.isEnabledFor(logging.DEBUG))
                 changed = True
@@ -148,7 +151,8 @@ class Preview:
 
 
 class SearchIndexer:
-    """Rebuild the search index in the background: pages appear at once, search catches up seconds later."""
+    """Rebuild the search index in the background: pages appear at once, search catches up
+    seconds later."""
 
     def __init__(self, site_dir: Path, site_lock: SiteLock):
         self.site_dir = site_dir
@@ -178,7 +182,8 @@ class SearchIndexer:
 
 
 def safe_parts(raw_path: str) -> list[str] | None:
-    """Split a URL path into file name parts, or None when it tries to leave site/ or name a hidden file."""
+    """Split a URL path into file name parts, or None when it tries to leave site/ or name a
+    hidden file."""
     path = unquote(raw_path.split("?", 1)[0])
     if "\x00" in path or "\\" in path:
         return None
@@ -189,7 +194,8 @@ def safe_parts(raw_path: str) -> list[str] | None:
 
 
 def resolve_request(site_dir: Path, raw_path: str) -> Path | None:
-    """Map a URL path to a file inside site/, or None: never a file outside it, whatever the encoding or links."""
+    """Map a URL path to a file inside site/, or None: never a file outside it, whatever the
+    encoding or links."""
     parts = safe_parts(raw_path)
     if parts is None:
         return None
@@ -227,13 +233,7 @@ def make_app(site_dir: Path, preview: Preview):
             return [b"method not allowed\n"]
         parts = safe_parts(raw)
         if parts and not raw.endswith("/") and is_folder(site_dir.resolve().joinpath(*parts)):
-            # Rebuilt from the checked parts, percent-encoded: a header holds ASCII only, and "//name" would
-            # send the browser to another host.
-            location = "/" + "/".join(quote(part, safe="") for part in parts) + "/"
-            start_response(
-                "301 Moved Permanently",
-                [("Location", location), ("Content-Type", "text/plain; charset=utf-8")],
-            )
+            start_response("301 Moved Permanently", folder_redirect(parts))
             return [b""]
         target = resolve_request(site_dir, raw)
         status = "200 OK"
@@ -256,6 +256,15 @@ def make_app(site_dir: Path, preview: Preview):
     return app
 
 
+def folder_redirect(parts: list[str]) -> list[tuple[str, str]]:
+    """The headers sending a folder's address without its final slash to the address with it.
+
+    Rebuilt from the checked parts, percent-encoded: a header holds ASCII only, and "//name"
+    would send the browser to another host."""
+    location = "/" + "/".join(quote(part, safe="") for part in parts) + "/"
+    return [("Location", location), ("Content-Type", "text/plain; charset=utf-8")]
+
+
 def with_banner(page: bytes, errors: list[str]) -> bytes:
     """Put the build's errors at the top of the page, escaped, in a banner nobody can miss."""
     if not errors:
@@ -265,9 +274,12 @@ def with_banner(page: bytes, errors: list[str]) -> bytes:
         for e in errors[:50]
     )
     banner = (
-        f'<div id="{BANNER_ID}" role="alert" lang="ar" dir="rtl" style="position:sticky;top:0;z-index:1000;'
-        f'background:#8b0000;color:#fff;padding:.8rem 1rem;font:16px/1.6 sans-serif;text-align:right">'
-        f"<strong>تعذّر بناء الموقع: {count_words(len(errors), 'problem')}. تعرض الصفحة آخر نسخة سليمة "
+        f'<div id="{BANNER_ID}" role="alert" lang="ar" dir="rtl" '
+        'style="position:sticky;top:0;z-index:1000;'
+        "background:#8b0000;color:#fff;padding:.8rem 1rem;"
+        'font:16px/1.6 sans-serif;text-align:right">'
+        f"<strong>تعذّر بناء الموقع: {count_words(len(errors), 'problem')}. "
+        "تعرض الصفحة آخر نسخة سليمة "
         f"حتى تُصلَح. كل سطر يذكر الملف ورقم السطر فيه:</strong>"
         f'<ul style="margin:.3rem 0 0;padding-right:1.2rem">{items}</ul></div>'
     ).encode("utf-8")
@@ -279,7 +291,8 @@ def with_banner(page: bytes, errors: list[str]) -> bytes:
 
 
 def free_port(host: str, port: int) -> int:
-    """Return the first port from ``port`` on that can be bound; say so when it is not the one asked for."""
+    """Return the first port from ``port`` on that can be bound; say so when it is not the one
+    asked for."""
     for candidate in range(port, port + PORT_TRIES):
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             try:
@@ -305,43 +318,16 @@ def serve(
     """Build, then serve with live reload until Ctrl-C."""
     import livereload
     from livereload.handlers import LiveReloadHandler
-    from livereload.watcher import Watcher
 
-    watched = [
-        p
-        for p in (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path)
-        if p is not None
-    ]
-    preview = Preview(builder, seeds_dir, watched)
+    roots = (builder.content_dir, *builder.layouts_dirs[:1], seeds_dir, settings_path)
+    preview = Preview(builder, seeds_dir, [p for p in roots if p is not None])
     preview.build()
-
-    class PreviewWatcher(Watcher):
-        """One watcher for everything: one browser reload per rebuild, which Preview.watch does in its own thread."""
-
-        def start(self, callback):
-            from tornado import ioloop
-
-            ioloop.PeriodicCallback(callback, POLL_MS).start()
-            threading.Thread(target=preview.watch, name="rebuild", daemon=True).start()
-            return True
-
-        def examine(self):
-            # livereload drops a reload when no browser is connected (a page that is itself reloading):
-            # keep it wanted until one is, so an open page always ends up showing the last build.
-            wanted = preview.reload_wanted.is_set() and bool(LiveReloadHandler.waiters)
-            if wanted:
-                preview.reload_wanted.clear()
-            self.filepath = "*" if wanted else None
-            return self.filepath, None
-
     port = free_port(host, port)
-    # livereload ignores a reload within 3 s of the last one (and of the start): that would lose the
-    # reload of a quick second edit. Rebuilds already come one per burst of saves.
+    # livereload ignores a reload within 3 s of the last one (and of the start): that would lose
+    # the reload of a quick second edit. Rebuilds already come one per burst of saves.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-    server = livereload.Server(make_app(builder.site_dir, preview), watcher=PreviewWatcher())
-    server.watch(
-        str(builder.content_dir)
-    )  # our watcher polls everything; this keeps livereload from watching cwd
+    server = livereload.Server(make_app(builder.site_dir, preview), watcher=watcher_for(preview))
+    server.watch(str(builder.content_dir))  # our watcher polls all; livereload must not watch cwd
     for name in ("livereload", "tornado"):
         logging.getLogger(name).propagate = False
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
@@ -351,3 +337,29 @@ def serve(
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     server.serve(port=port, host=host, debug=False, restart_delay=0)
+
+
+def watcher_for(preview: Preview):
+    """One livereload watcher for everything: one browser reload per rebuild, which
+    Preview.watch does in its own thread."""
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+
+    class PreviewWatcher(Watcher):
+        def start(self, callback):
+            from tornado import ioloop
+
+            ioloop.PeriodicCallback(callback, POLL_MS).start()
+            threading.Thread(target=preview.watch, name="rebuild", daemon=True).start()
+            return True
+
+        def examine(self):
+            # livereload drops a reload when no browser is connected (a page that is itself
+            # reloading): keep it wanted until one is, so an open page shows the last build.
+            wanted = preview.reload_wanted.is_set() and bool(LiveReloadHandler.waiters)
+            if wanted:
+                preview.reload_wanted.clear()
+            self.filepath = "*" if wanted else None
+            return self.filepath, None
+
+    return PreviewWatcher()
