@@ -169,9 +169,11 @@ def usable_slug(slug: str) -> bool:
 
 @dataclass(frozen=True)
 class Output:
+    """One file of the site, as rendering returns it to the writer."""
+
     output_path: str  # relative to site/, POSIX separators
-    data: bytes
-    source: str = ""  # what it was made from, for messages
+    data: bytes | None  # None: the writer has it already (taken from a render worker, or kept)
+    source: str = ""  # what it was made from, for messages (an article by its src_path)
 
 
 def article_path(slug: str) -> str:
