@@ -177,6 +177,7 @@ class Run:
     seconds: float
     peak_mb: float
     phases: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # user and system time of the command and its children
 
 
 def run_measured(command: list[str], cwd: Path) -> Run:
@@ -205,7 +206,8 @@ def run_measured(command: list[str], cwd: Path) -> Run:
     for line in stderr.splitlines():
         if line.startswith(TIMINGS_PREFIX):
             phases = json.loads(line[len(TIMINGS_PREFIX) :])
-    return Run(seconds, max(usage.ru_maxrss / 1024, sampler.peak_mb), phases)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, max(usage.ru_maxrss / 1024, sampler.peak_mb), phases, cpu)
 
 
 class PeakSampler(threading.Thread):
@@ -366,7 +368,8 @@ def measure(
             prepare(number)
             results[name].append(run_measured(command, cwd))
             run = results[name][-1]
-            report(f"  {name} #{number + 1}: {run.seconds:.2f} s, {run.peak_mb:.0f} MB")
+            seconds = f"{run.seconds:.2f} s ({run.cpu_seconds:.2f} s CPU)"
+            report(f"  {name} #{number + 1}: {seconds}, {run.peak_mb:.0f} MB")
 
     no_search, cold = build_command(dossier, "--no-search"), build_command(dossier)
     repeat("cold build, no search index", lambda n: clear_site(dossier), no_search, dossier)
@@ -398,12 +401,13 @@ def measure_hugo(dossier: Path, repeat) -> None:
 
 
 def table(results: dict[str, list[Run]], articles: int) -> str:
-    lines = [f"{articles} articles", f"{'':32} {'median':>9} {'min':>8} {'max':>8} {'peak MB':>8}"]
+    head = f"{'':32} {'median':>9} {'min':>8} {'max':>8} {'peak MB':>8} {'CPU s':>8}"
+    lines = [f"{articles} articles", head]
     for name, runs in results.items():
         seconds = [r.seconds for r in runs]
-        peak = max(r.peak_mb for r in runs)
+        peak, cpu = max(r.peak_mb for r in runs), statistics.median(r.cpu_seconds for r in runs)
         row = f"{name:32} {statistics.median(seconds):8.3f}s {min(seconds):7.3f}s"
-        lines.append(f"{row} {max(seconds):7.3f}s" + (f" {peak:8.0f}" if peak else ""))
+        lines.append(f"{row} {max(seconds):7.3f}s" + (f" {peak:8.0f} {cpu:8.2f}" if peak else ""))
     for name in ("cold build", "one edit, command line"):
         runs = results.get(name)
         if runs and runs[0].phases:
@@ -413,12 +417,17 @@ def table(results: dict[str, list[Run]], articles: int) -> str:
     for ours, theirs in RATIOS:
         if ours in results and theirs in results:
             ratio = median_seconds(results[ours]) / median_seconds(results[theirs])
-            lines.append(f"{ours} / {theirs}: {ratio:.2f}x")
+            cpu = median_cpu(results[ours]) / (median_cpu(results[theirs]) or 1)
+            lines.append(f"{ours} / {theirs}: {ratio:.2f}x (CPU time {cpu:.2f}x)")
     return "\n".join(lines)
 
 
 def median_seconds(runs: list[Run]) -> float:
     return statistics.median(r.seconds for r in runs)
+
+
+def median_cpu(runs: list[Run]) -> float:
+    return statistics.median(r.cpu_seconds for r in runs)
 
 
 def machine() -> str:

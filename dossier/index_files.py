@@ -99,7 +99,7 @@ def _is_filter_ref(item, renamed: dict[str, str]) -> bool:
     )
 
 
-# --- The CBOR Pagefind writes: unsigned and negative integers, byte and text strings, arrays --------
+# --- The CBOR Pagefind writes: unsigned and negative integers, byte and text strings, arrays ---
 
 
 def decode(data: bytes, at: int):
