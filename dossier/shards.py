@@ -18,6 +18,7 @@ from .search_source import indexed_record
 
 MANIFEST = "shards.json"
 SHARD_PAGES = 2560  # at most this many pages per shard; see shard_count
+SPLIT_PAGES = 1024  # from this many pages on, at least two shards: an edit indexes half of them
 RECIPE = "1"  # raise when what a record becomes in the index changes: every shard is indexed again
 
 
@@ -28,9 +29,11 @@ def shard_count(pages: int) -> int:
     about 640 MB for 2,050 of the benchmark's pages, 1.27 GB for 4,100); but each shard costs a
     query one more index chunk per word and its own filter lists: at 4,100 pages a query
     downloaded up to +35% with 2 shards, +122% with 4, +227% with 8. At most 2,560 pages a shard
-    keeps queries within +50% at 4,000 articles and the indexer within about 800 MB at any size.
+    keeps queries within +50% at 4,000 articles and the indexer within about 800 MB at any size;
+    two shards cost at most +35% (measured at 2,000 and 4,000 articles), so a dossier of 1,024
+    pages or more has two.
     """
-    count = 1
+    count = 2 if pages >= SPLIT_PAGES else 1
     while pages > count * SHARD_PAGES:
         count *= 2
     return count

@@ -417,3 +417,14 @@ def test_the_preview_reindexes_only_the_changed_shard_and_swaps_it_in(tmp_path, 
     count = len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["digests"])
     assert renewed == {str(shards.shard_of("articles/n0003/index.html", count)), "manifest"}
     assert not (site / ".pagefind-new").exists() and not (site / ".pagefind-old").exists()
+
+
+def test_shards_double_as_the_dossier_grows_and_stay_put_between():
+    from dossier.shards import shard_count, shard_of
+
+    counts = {pages: shard_count(pages) for pages in (1, 1023, 1024, 5120, 5121, 20_000, 64_100)}
+    assert counts == {1: 1, 1023: 1, 1024: 2, 5120: 2, 5121: 4, 20_000: 8, 64_100: 32}
+    paths = [f"articles/a{n:06d}/index.html" for n in range(400)]
+    for path in paths:  # doubling the shards splits each in two: a page moves only within its half
+        assert shard_of(path, 8) % 4 == shard_of(path, 4)
+    assert len({shard_of(path, 4) for path in paths}) == 4
