@@ -153,7 +153,7 @@ def free_port() -> int:
 
 
 def wait_for(predicate, timeout: float = 30.0, what: str = "a condition"):
-    """Poll ``predicate`` until it returns something true (an OSError counts as not yet); return it."""
+    """Poll ``predicate`` until it returns something true (an OSError is a no); return it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -194,10 +194,11 @@ class Shown(HTMLParser):
 
 
 def calls_made(function, *args) -> tuple[int, object]:
-    """Call ``function(*args)``; return how many Python and C function calls it made, and its result.
+    """Call ``function(*args)``; return how many Python and C function calls it made, and its
+    result.
 
-    The count is its work, the same on any machine: tests bound the work done, and speed is
-    measured by `build.py bench`."""
+    The count is its work, the same on any machine: tests bound the work done, and speed is measured
+    by `build.py bench`."""
     count = 0
 
     def counter(frame, event, arg):
@@ -214,7 +215,8 @@ def calls_made(function, *args) -> tuple[int, object]:
 
 @contextlib.contextmanager
 def time_limit(seconds: float, error=None):
-    """Interrupt the block after ``seconds`` with ``error(seconds)`` (default: TimeoutError); SIGALRM, main thread only."""
+    """Interrupt the block after ``seconds`` with ``error(seconds)`` (default: TimeoutError);
+    SIGALRM, main thread only."""
 
     def expire(signum, frame):
         raise error(seconds) if error else TimeoutError(f"still running after {seconds} s")

@@ -134,7 +134,9 @@ def test_feed_and_sitemap_parse_and_use_the_base_url(built):
 def test_every_internal_link_resolves_from_disk_and_any_sub_path(built):
     for path in html_files(built):
         if path.name == "404.html":
-            continue  # served at whatever address was missed: its links start from the base URL's path (below)
+            # served at whatever address was missed: its links start from the base URL's path
+            # (below)
+            continue
         parser = Links()
         parser.feed(path.read_text(encoding="utf-8"))
         for link in parser.links:
@@ -211,17 +213,18 @@ def test_errors_name_file_and_line_and_all_are_reported(tiny_site):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert any(
-        re.search(r"content/colon\.md:2: mapping values are not allowed", l) for l in lines
+        re.search(r"content/colon\.md:2: mapping values are not allowed", line) for line in lines
     ), lines
     assert any(
-        re.search(r"content/baddate\.md:4: 2019-02-30 is an impossible date", l) for l in lines
+        re.search(r"content/baddate\.md:4: 2019-02-30 is an impossible date", line)
+        for line in lines
     ), lines
-    assert any(re.search(r"content/notitle\.md:\d+: a 'title' is required", l) for l in lines), (
-        lines
-    )
-    assert any(re.search(r"content/wrongtype\.md:3: 'places' must be a list", l) for l in lines), (
-        lines
-    )
+    assert any(
+        re.search(r"content/notitle\.md:\d+: a 'title' is required", line) for line in lines
+    ), lines
+    assert any(
+        re.search(r"content/wrongtype\.md:3: 'places' must be a list", line) for line in lines
+    ), lines
     assert "Traceback" not in result.stderr
 
 
@@ -254,7 +257,8 @@ def test_template_error_names_template_and_line(tiny_site):
     make_site(
         tiny_site,
         {
-            "layouts/home.html": '{% extends "base.html" %}\n{% block main %}\n{{ no_such_thing }}\n{% endblock %}\n'
+            "layouts/home.html": '{% extends "base.html" %}\n{% block main %}\n'
+            "{{ no_such_thing }}\n{% endblock %}\n"
         },
     )
     result = build(tiny_site)
@@ -268,7 +272,8 @@ def test_curator_layout_overrides_one_template(tiny_site):
     make_site(
         tiny_site,
         {
-            "layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'
+            "layouts/404.html": '{% extends "base.html" %}'
+            "{% block main %}<h1>ضائع</h1>{% endblock %}"
         },
     )
     assert build(tiny_site).returncode == 0

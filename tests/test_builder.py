@@ -23,7 +23,8 @@ def test_two_articles_with_one_slug_are_an_error_naming_both_files(tmp_path, mon
     options = BuildOptions(Path("content"), Path("site"), search=False)
     result = Builder.for_cli(options, keep_cache=False).build()
     assert [str(e) for e in result.errors] == [
-        "content/first.md: would write articles/same/index.html, which content/second.md also writes"
+        "content/first.md: would write articles/same/index.html,"
+        " which content/second.md also writes"
     ]
     assert not (tmp_path / "site").exists()
 

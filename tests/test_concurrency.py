@@ -81,7 +81,8 @@ def assert_same_site(site: Path, expected: dict[str, bytes]) -> None:
 
 
 def save_all(root: Path, files: dict[str, str]) -> None:
-    """Save each file as an editor does: whole, by renaming a new file over the old (a build may be reading)."""
+    """Save each file as an editor does: whole, by renaming a new file over the old (a build may be
+    reading)."""
     for relative, text in files.items():
         tmp = root / f"{relative}.new"
         tmp.write_text(text, encoding="utf-8")

@@ -92,7 +92,7 @@ def build_to_end(root: Path) -> float:
 def snapshot(site: Path) -> dict[str, bytes]:
     """Every file of a built site but the search index, by output path, with its bytes."""
     files = {}
-    for dirpath, dirnames, filenames in os.walk(site):
+    for dirpath, _dirnames, filenames in os.walk(site):
         relative = Path(dirpath).relative_to(site)
         if relative.parts[:1] == (SEARCH_DIR,):
             continue
@@ -109,7 +109,7 @@ def search_index_pages(site: Path) -> int:
     index = site / SEARCH_DIR
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     total = 0
-    for language, details in entry["languages"].items():
+    for details in entry["languages"].values():
         meta = index / f"pagefind.{details['hash']}.pf_meta"
         assert meta.is_file() and gzip.decompress(meta.read_bytes()), f"{meta.name} missing or cut"
         total += details["page_count"]
@@ -216,7 +216,7 @@ class Killer:
 
     def run(self, kills: int, kill) -> None:
         """Kill ``kills`` builds with ``kill(process)``, then check that one more build recovers."""
-        for attempt in range(kills * 3):
+        for _attempt in range(kills * 3):
             if self.found["killed"] >= kills:
                 break
             self.once(kill)

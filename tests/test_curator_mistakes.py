@@ -1,4 +1,5 @@
-"""A curator's typos are errors at their own line, saying what was meant; their own extra keys stay allowed."""
+"""A curator's typos are errors at their own line, saying what was meant; their own extra keys stay
+allowed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Dates: weekday evidence in Arabic text, resolving it near a date, partial dates and Arabic display."""
+"""Dates: weekday evidence in Arabic text, resolving it near a date, partial dates and Arabic
+display."""
 
 from __future__ import annotations
 

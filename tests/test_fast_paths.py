@@ -1,5 +1,5 @@
-"""The build's shortcuts give exactly what the long way gives: Markdown without the inline pass, cards
-rendered once for every depth, pages loaded and rendered by forked workers."""
+"""The build's shortcuts give exactly what the long way gives: Markdown without the inline pass,
+cards rendered once for every depth, pages loaded and rendered by forked workers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from dossier import parallel
 from dossier.builder import Builder, BuildOptions
 from dossier.load import MarkdownConverter, make_markdown
 
-# Text with block markup (headings, quotes, lists, rules, numbers) but none of the characters inline markup starts with.
+# Text with block markup (headings, quotes, lists, rules, numbers) but none of the characters inline
+# markup starts with.
 PLAIN_TEXT = st.text(
     alphabet=st.sampled_from(
         list("قال إسبر، الحسكة «سانا» 600 جندي. #>-+=1)(:؟!\"'\n\t\u00a0\u200fRT")
@@ -170,8 +171,8 @@ def texts_given_to_markdown(converter: MarkdownConverter) -> list[str]:
     ids=["brackets", "many-bracket-paragraphs", "emphasis-brackets", "strong", "escapes", "angles"],
 )
 def test_paragraphs_markdown_would_take_minutes_over_are_shown_as_written(body):
-    """Python-Markdown's inline pass is quadratic in a paragraph's markup: these took minutes before.
-    Now the costly paragraphs never reach it: what it gets holds few markup characters."""
+    """Python-Markdown's inline pass is quadratic in a paragraph's markup: these took minutes
+    before. Now the costly paragraphs never reach it: what it gets holds few markup characters."""
     converter = MarkdownConverter()
     handed_on = texts_given_to_markdown(converter)
     with time_limit(HANG_SECONDS):

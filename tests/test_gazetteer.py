@@ -1,4 +1,5 @@
-"""The gazetteer: matching entities through spelling variants and clitics, and reading the curator's file."""
+"""The gazetteer: matching entities through spelling variants and clitics, and reading the curator's
+file."""
 
 from __future__ import annotations
 

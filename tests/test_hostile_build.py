@@ -1,4 +1,5 @@
-"""Hostile input to the build: fuzzed pages, script injection, and names that try to write outside site/.
+"""Hostile input to the build: fuzzed pages, script injection, and names that try to write outside
+site/.
 
 The only outcomes allowed for any input are a site, or the project's own ContentError naming a file
 (and a line where one is known): never another exception, a hang, a blown memory budget, or a file
@@ -40,7 +41,7 @@ MEMORY_LIMIT = (
     1 << 30
 )  # bytes one build may add to the test process's address space: more is a blow-up
 
-# Text that tries hard -------------------------------------------------------------------------------------------
+# Text that tries hard -----------------------------------------------------------------------------
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -245,7 +246,8 @@ MARKDOWN_PIECES = st.one_of(
         st.sampled_from(["a", "ب ", "\u202e", "\u200b", "a b "]),
         st.integers(1_000, 400_000),
     ),  # huge lines, up to a few MB
-    # Inline markup costs Python-Markdown more than linear time per paragraph: about 1 s for 20,000 links.
+    # Inline markup costs Python-Markdown more than linear time per paragraph: about 1 s for 20,000
+    # links.
     st.builds(
         lambda unit, count: unit * count,
         st.sampled_from(["**x** ", "[a](b) ", "`a` ", "_a_ ", "a  \n"]),
@@ -270,7 +272,7 @@ MARKDOWN_BODIES = st.tuples(
     st.lists(MARKDOWN_PIECES, max_size=6), st.sampled_from(["\n\n", "\n", "", " "])
 ).map(lambda parts: parts[1].join(parts[0]))
 
-# The fuzzing dossier ------------------------------------------------------------------------------------------
+# The fuzzing dossier ------------------------------------------------------------------------------
 
 GOOD = page(
     "مقال سليم",
@@ -288,14 +290,16 @@ class Hang(Exception):
 
 @contextlib.contextmanager
 def bounded(seconds: float = TIME_LIMIT, memory: int = MEMORY_LIMIT):
-    """Run the block with a time limit (Hang) and a memory limit (MemoryError): a blow-up fails the example, not the machine."""
+    """Run the block with a time limit (Hang) and a memory limit (MemoryError): a blow-up fails the
+    example, not the machine."""
     with time_limit(seconds), memory_limit(memory):
         yield
 
 
 @contextlib.contextmanager
 def memory_limit(extra: int):
-    """Let the address space grow by ``extra`` bytes at most during the block (RLIMIT_AS, restored after)."""
+    """Let the address space grow by ``extra`` bytes at most during the block (RLIMIT_AS, restored
+    after)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     in_use = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
     limit = in_use + extra if soft == resource.RLIM_INFINITY else min(soft, in_use + extra)
@@ -312,7 +316,8 @@ def time_limit(seconds: float):
 
 
 class Scratch:
-    """A small dossier in a temporary folder whose page content/fuzz.md each example replaces; one Builder for all."""
+    """A small dossier in a temporary folder whose page content/fuzz.md each example replaces; one
+    Builder for all."""
 
     def __init__(self, root: Path):
         self.root = make_site(
@@ -325,9 +330,12 @@ class Scratch:
         self.tick = 0
 
     def build(self, data: bytes):
-        """Build with these bytes as content/fuzz.md and check the outcome is one of the allowed ones."""
+        """Build with these bytes as content/fuzz.md and check the outcome is one of the allowed
+        ones."""
         self.page.write_bytes(data)
-        self.tick += 1  # a new modification time for every example, so the Builder's cache never mistakes one for another
+        # a new modification time for every example, so the Builder's cache never mistakes one for
+        # another
+        self.tick += 1
         os.utime(self.page, ns=(time.time_ns(), 1_000_000_000_000_000_000 + self.tick * 1_000_000))
         with bounded():
             result = self.builder.build()
@@ -347,13 +355,15 @@ STAGING = ".site.staging"
 
 
 def check_outcome(result, root: Path, data: bytes = b"") -> None:
-    """Success, or ContentErrors each naming a file on one line; nothing written outside site/; memory bounded."""
+    """Success, or ContentErrors each naming a file on one line; nothing written outside site/;
+    memory bounded."""
     for error in result.errors:
         assert isinstance(error, ContentError), repr(error)
         assert error.src_path and "\n" not in str(error), repr(str(error))
         if error.src_path.endswith("fuzz.md") and error.line is not None:
             assert 1 <= error.line <= data.count(b"\n") + 2, str(error)
-    # Nothing beside site/ either: the staging folder a build assembles the next site in is gone after it.
+    # Nothing beside site/ either: the staging folder a build assembles the next site in is gone
+    # after it.
     assert {p.name for p in root.iterdir()} <= {"content", "site", "dossier.yaml"}, sorted(
         p.name for p in root.iterdir()
     )
@@ -372,7 +382,7 @@ def dump(front: dict, body: str = "نص.") -> bytes:
     ).encode("utf-8")
 
 
-# Properties -----------------------------------------------------------------------------------------------------
+# Properties ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
@@ -415,14 +425,16 @@ def test_random_front_matter_values(scratch, front, body):
 @pytest.mark.slow
 @given(body=MARKDOWN_BODIES)
 def test_random_markdown_bodies(scratch, body):
-    # Python-Markdown copies a paragraph once per level of quote around it: test_quotes_around_a_long_paragraph_build_in_bounded_time.
+    # Python-Markdown copies a paragraph once per level of quote around it:
+    # test_quotes_around_a_long_paragraph_build_in_bounded_time.
     assume(body.count(">") * len(body) < 20_000_000)
     result = scratch.build(dump({"title": "عنوان", "date": "2019-11-13"}, body))
     if not result.errors:
         check_markup((scratch.root / "site/articles/fuzz/index.html").read_text(encoding="utf-8"))
 
 
-# Edits of the text (random bytes are test_random_bytes_as_a_page), as a careless curator or a bad merge would make.
+# Edits of the text (random bytes are test_random_bytes_as_a_page), as a careless curator or a bad
+# merge would make.
 MUTATIONS = st.lists(
     st.tuples(
         st.sampled_from(["insert", "delete", "replace", "duplicate"]),
@@ -465,7 +477,8 @@ def test_mutated_valid_pages(scratch, original, mutations):
     ),
 )
 def test_random_markup_in_every_field_stays_text(scratch, title, summary, names, body):
-    # Copies of the list: YAML would write one object used twice as an anchor and an alias, which pages may not hold.
+    # Copies of the list: YAML would write one object used twice as an anchor and an alias, which
+    # pages may not hold.
     front = {
         "title": title,
         "date": "2019-11-14",
@@ -483,12 +496,13 @@ def test_random_markup_in_every_field_stays_text(scratch, title, summary, names,
     assert title.strip() in scan.text_of("h1")
     assert json.loads(scan.json_ld[0])["headline"] == title.strip()
     timeline = check_markup((scratch.root / "site/timeline/index.html").read_text(encoding="utf-8"))
-    # Each name as every output shows it: an open bidi override closed (fit_text), one name at a time.
+    # Each name as every output shows it: an open bidi override closed (fit_text), one name at a
+    # time.
     places = "|".join(fit_text(n.strip()) for n in names)
     assert any(attrs.get("data-places") == places for tag, attrs in timeline.elements)
 
 
-# Checking the markup --------------------------------------------------------------------------------------------
+# Checking the markup ------------------------------------------------------------------------------
 
 FORBIDDEN_ELEMENTS = {
     "svg",
@@ -521,7 +535,8 @@ SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
 class Scan(HTMLParser):
-    """Every element with its attributes (values unescaped, as a browser sees them), text by element, scripts."""
+    """Every element with its attributes (values unescaped, as a browser sees them), text by
+    element, scripts."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -559,8 +574,9 @@ class Scan(HTMLParser):
 
 
 def url_scheme(url: str) -> str:
-    """The scheme a browser would see (the parser has decoded references): leading and trailing controls and
-    spaces dropped, tabs and newlines removed anywhere, then letters, digits, '+', '-', '.' up to a ':'."""
+    """The scheme a browser would see (the parser has decoded references): leading and trailing
+    controls and spaces dropped, tabs and newlines removed anywhere, then letters, digits, '+', '-',
+    '.' up to a ':'."""
     cleaned = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
     match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
     return match.group(1).lower() if match else ""
@@ -596,7 +612,7 @@ def check_markup(text: str, where: str = "") -> Scan:
     return scan
 
 
-# Script injection: every output of one hostile dossier -------------------------------------------------------
+# Script injection: every output of one hostile dossier --------------------------------------------
 
 XSS_PAGE = page(
     P_ATTR + " " + P_SCRIPT,
@@ -610,7 +626,8 @@ XSS_PAGE = page(
     provenance={"seed": P_ATTR, "lines": [1, 2]},
     date_evidence={"inferred": True, "quote": P_SCRIPT},
     events=[{"date": "2019-11-12", "text": P_SVG, "places": [P_ATTR], "people": [P_SCRIPT]}],
-    body=f"نص {P_ATTR} {P_SCRIPT}\n\n<script>alert(1)</script>\n\n{P_SVG}\n\n[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) "
+    body=f"نص {P_ATTR} {P_SCRIPT}\n\n<script>alert(1)</script>\n\n{P_SVG}\n\n"
+    "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) "
     "[c]( javascript:alert(1)) [d](vbscript:msgbox) [e](data:text/html,<script>alert(1)</script>) "
     "![f](javascript:alert(1)) <javascript:alert(1)> [g][r]\n\n[r]: javascript:alert(1)\n\n"
     '[h](http://a" onmouseover="alert(1))\n\n![i" onerror="alert(1)](http://a)',
@@ -624,7 +641,8 @@ XSS_EVENTS = yaml.safe_dump(
 
 @pytest.fixture(scope="module")
 def xss_site(tmp_path_factory) -> Path:
-    """A dossier whose every field holds script, built once by the command line, search index included."""
+    """A dossier whose every field holds script, built once by the command line, search index
+    included."""
     root = make_site(
         tmp_path_factory.mktemp("xss"),
         {
@@ -809,7 +827,7 @@ def test_malformed_link_urls_do_not_crash_the_build(tmp_path, body):
         check_markup((root / "site/articles/x/index.html").read_text(encoding="utf-8"))
 
 
-# Paths: nothing from content can write outside site/ -----------------------------------------------------------
+# Paths: nothing from content can write outside site/ ----------------------------------------------
 
 
 def assert_stays_inside(root: Path, result) -> None:
@@ -985,7 +1003,7 @@ def test_an_error_about_a_file_name_with_a_newline_stays_on_one_line(tmp_path):
     ]
 
 
-# YAML: tags never construct, aliases never expand, dates are checked -------------------------------------------
+# YAML: tags never construct, aliases never expand, dates are checked ------------------------------
 
 YAML_TAGS = [
     "!!python/object/apply:os.system ['touch {canary}']",
@@ -1043,8 +1061,9 @@ def test_explicit_tags_with_impossible_values_are_errors(tmp_path, tagged):
     assert [e.line for e in result.errors] == [3]
 
 
-# Front matter made of YAML's own syntax: tags, anchors, aliases, flow and block collections, directives.
-# Explicit !!int/!!float/!!bool tags are left out here: test_explicit_tags_with_impossible_values_are_errors has them.
+# Front matter made of YAML's own syntax: tags, anchors, aliases, flow and block collections,
+# directives. Explicit !!int/!!float/!!bool tags are left out here:
+# test_explicit_tags_with_impossible_values_are_errors has them.
 YAML_TOKENS = st.sampled_from(
     [
         "title",
@@ -1143,7 +1162,8 @@ def test_billion_laughs_in_front_matter_is_refused_without_expanding(tmp_path):
 def run_limited(
     args: list[str], cwd: Path, memory_bytes: int = 400 << 20, timeout: float = 60
 ) -> subprocess.CompletedProcess:
-    """Run build.py with an address-space limit, so a blow-up ends in MemoryError rather than hurting the machine."""
+    """Run build.py with an address-space limit, so a blow-up ends in MemoryError rather than
+    hurting the machine."""
 
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -1239,7 +1259,7 @@ def test_hostile_settings_are_errors_naming_the_settings_file(tmp_path, settings
     assert result.errors and all(e.src_path.endswith("dossier.yaml") for e in result.errors)
 
 
-# Markdown that takes long ------------------------------------------------------------------------------------
+# Markdown that takes long -------------------------------------------------------------------------
 
 PAGE_SIZE = 64 * 1024  # a long article; every shape of this size builds in well under a second
 MARKDOWN_SECONDS = 30.0  # a hang guard, not a speed test (`build.py bench` is): ~50x their time
@@ -1317,7 +1337,7 @@ def test_quotes_around_a_long_paragraph_build_in_bounded_time(tmp_path):
     check_outcome(result, root)
 
 
-# The command line: one line per problem, exit 1, no traceback --------------------------------------------------
+# The command line: one line per problem, exit 1, no traceback -------------------------------------
 
 
 def test_cli_reports_every_hostile_file_on_one_line_without_a_traceback(tmp_path):
@@ -1336,20 +1356,20 @@ def test_cli_reports_every_hostile_file_on_one_line_without_a_traceback(tmp_path
         "colon.md": ("---\ntitle: الفصل: الأول\n---\nx\n".encode(), 2),
         "open.md": (b"---\ntitle: x\n", 1),
     }
-    for name, (data, line) in hostile.items():
+    for name, (data, _line) in hostile.items():
         (root / "content" / name).write_bytes(data)
     result = run_cli("build", "--content", "content", "--out", "site", cwd=root)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and not canary.exists()
     lines = result.stderr.splitlines()
-    for name, (data, line) in hostile.items():
+    for name, (_data, line) in hostile.items():
         assert (
             f"content/{name}:{line}: "
-            in lines[[l.split(":")[0] for l in lines].index(f"content/{name}")]
+            in lines[[shown.split(":")[0] for shown in lines].index(f"content/{name}")]
         ), (name, lines)
-    errors = [l for l in lines if l.startswith("content/")]
+    errors = [error for error in lines if error.startswith("content/")]
     assert len(errors) == len(hostile) and all(
-        re.fullmatch(r"content/[a-z]+\.md:\d+: \S.*", l) for l in errors
+        re.fullmatch(r"content/[a-z]+\.md:\d+: \S.*", error) for error in errors
     ), errors
     assert not (root / "site").exists()  # a failed build writes nothing
 
@@ -1359,7 +1379,9 @@ def test_cli_reports_a_name_too_long_for_a_file_in_one_line(tmp_path):
     result = run_cli("build", "--content", "content", "--out", "site", cwd=root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     shown = [
-        l for l in result.stderr.splitlines() if l.strip() and "name not in the gazetteer" not in l
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and "name not in the gazetteer" not in line
     ]  # a warning
     assert len(shown) <= 2, result.stderr
     assert not (root / "site").exists() and not (root / STAGING).exists()

@@ -147,7 +147,8 @@ def test_an_edit_rewrites_only_the_outputs_it_affects(dossier):
 
 
 def test_random_edits_with_the_command_line_cache_match_a_cold_build(dossier):
-    """The command line keeps parsed pages on disk: whatever is edited between runs, the result is a cold build's."""
+    """The command line keeps parsed pages on disk: whatever is edited between runs, the result is a
+    cold build's."""
     rng = random.Random(7)
     steps = edits(dossier)
     rng.shuffle(steps)
@@ -172,7 +173,8 @@ def rendered(result) -> int:
 
 
 def test_the_command_line_renders_only_the_outputs_an_edit_affects(dossier):
-    """The record beside site/ says from what each output was rendered: one edit renders only its outputs."""
+    """The record beside site/ says from what each output was rendered: one edit renders only its
+    outputs."""
     first = cli_build(dossier)
     assert rendered(first) > 64  # every article page, and the listings
     edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
@@ -328,7 +330,8 @@ def article_text(root: Path, slug: str) -> str:
 
 @pytest.mark.parametrize("how", ["touch -r", "cp -p"])
 def test_an_edit_that_keeps_size_and_modification_time_is_picked_up(dossier, how):
-    """touch -r, cp -p and rsync -t set a file's modification time back; its size may not change either."""
+    """touch -r, cp -p and rsync -t set a file's modification time back; its size may not change
+    either."""
     cli_build(dossier)
     article = dossier / "content" / "more-05.md"
     status = article.stat()

@@ -1,4 +1,5 @@
-"""Ingest, unit by unit: splitting, headlines, media markers, escaping, slugs, front matter and dedupe."""
+"""Ingest, unit by unit: splitting, headlines, media markers, escaping, slugs, front matter and
+dedupe."""
 
 from __future__ import annotations
 
@@ -157,7 +158,10 @@ def test_a_long_first_sentence_is_cut_on_a_word():
 
 
 def test_a_hard_wrapped_first_paragraph_gives_a_whole_sentence():
-    wrapped = "توجهت مدرعات أمريكية اليوم نحو قاعدة\nهيمو غرب مدينة القامشلي. ثم عادت إلى\nمواقعها في المساء بعد ساعات قليلة.\n"
+    wrapped = (
+        "توجهت مدرعات أمريكية اليوم نحو قاعدة\nهيمو غرب مدينة القامشلي. ثم عادت إلى\n"
+        "مواقعها في المساء بعد ساعات قليلة.\n"
+    )
     article = one(f"{QAMISHLI}\n\n{wrapped}")
     assert (
         meta_of(article)["summary"]
@@ -195,7 +199,8 @@ def test_page_meta_holds_every_required_key():
     assert meta["date_evidence"] == {"weekday": "الأربعاء", "quote": "اليوم الأربعاء", "line": 3}
     assert (
         meta["summary"]
-        == "توجهت مدرعات أمريكية، اليوم الأربعاء، إلى قاعدة “هيمو” غرب مدينة القامشلي، لتعيد انتشارها في المنطقة."
+        == "توجهت مدرعات أمريكية، اليوم الأربعاء، إلى قاعدة “هيمو” غرب مدينة القامشلي، "
+        "لتعيد انتشارها في المنطقة."
     )
     assert meta["provenance"] == {
         "seed": "seed.txt",
@@ -464,7 +469,8 @@ def test_an_article_too_big_for_the_build_is_reported_with_its_lines_and_the_res
     report = ingest_seeds(seeds, content)
     assert len(report.written) == 2
     assert [str(e) for e in report.errors] == [
-        f"{seeds / 'a.txt'}:29: the article on lines 29-31 would make a page of 0.1 MB, more than the 0 MB the build "
+        f"{seeds / 'a.txt'}:29: the article on lines 29-31 would make a page of 0.1 MB, "
+        "more than the 0 MB the build "
         "accepts; split it in the seed (a headline, a blank line, then its paragraphs)"
     ]
 

@@ -17,7 +17,8 @@ PENTAGON = "البنتاغون يؤكد إبقاء 600 جندي أمريكي ف�
 
 
 def dossier(tmp_path: Path, seeds: dict[str, bytes], gazetteer: bool = True) -> Path:
-    """Write seeds into tmp_path/seeds and the shipped gazetteer into tmp_path/content; return tmp_path."""
+    """Write seeds into tmp_path/seeds and the shipped gazetteer into tmp_path/content; return
+    tmp_path."""
     (tmp_path / "seeds").mkdir(exist_ok=True)
     for name, data in seeds.items():
         (tmp_path / "seeds" / name).write_bytes(data)
@@ -230,7 +231,8 @@ def test_force_regenerates_and_keeps_a_backup_of_each_replaced_page(tmp_path, re
         k: v for k, v in reference.items() if k != edited_name
     }  # regenerated from the seed
     kept, fresh = meta(after[edited_name]), meta(reference[edited_name])
-    # The curator's title, status and date stay; the rest is the seed's again (their paragraph is in the backup).
+    # The curator's title, status and date stay; the rest is the seed's again (their paragraph is in
+    # the backup).
     assert (kept["title"], kept["status"], str(kept["date"])) == (
         "عنوان حرره المحرر: #1",
         "reviewed",
@@ -337,8 +339,14 @@ def test_stray_control_characters_in_a_seed_never_reach_the_site(tmp_path):
 
 # Real seeds: folders, files that are not text, changed copies, dates, scripts
 
-LEAD = "أعلنت وزارة الصحة اليوم الثلاثاء افتتاح مستشفى جديد في مدينة حمص بطاقة مئتي سرير وقالت إنه سيخدم المحافظة كلها."
-BODY = "وقال الوزير في مؤتمر صحفي إن العمل في المستشفى سيبدأ مطلع الشهر المقبل بكادر من 120 طبيبا وممرضا."
+LEAD = (
+    "أعلنت وزارة الصحة اليوم الثلاثاء افتتاح مستشفى جديد في مدينة حمص بطاقة مئتي سرير "
+    "وقالت إنه سيخدم المحافظة كلها."
+)
+BODY = (
+    "وقال الوزير في مؤتمر صحفي إن العمل في المستشفى سيبدأ مطلع الشهر المقبل "
+    "بكادر من 120 طبيبا وممرضا."
+)
 
 
 def test_seeds_in_sub_folders_are_ingested_with_their_path_in_the_provenance(tmp_path):
@@ -367,9 +375,11 @@ def test_files_that_are_not_seeds_are_refused_by_name_and_the_rest_goes_on(tmp_p
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if not line.startswith("ingest:")]
     assert sorted(problems) == [
-        "seeds/export.json: a JSON file is not a seed; skipped (paste the articles' text into a .txt file)",
+        "seeds/export.json: a JSON file is not a seed; skipped"
+        " (paste the articles' text into a .txt file)",
         "seeds/notes.txt:1: this is JSON data, not a seed's text; skipped",
-        "seeds/scan.pdf: a PDF file is not a seed; skipped (paste the articles' text into a .txt file)",
+        "seeds/scan.pdf: a PDF file is not a seed; skipped"
+        " (paste the articles' text into a .txt file)",
     ]
     assert pages(root) == reference
 
@@ -438,7 +448,8 @@ def test_a_seed_that_comes_back_changed_is_not_published_twice(tmp_path, change)
 def test_a_different_article_on_the_same_subject_is_a_page_of_its_own(tmp_path):
     first = f"افتتاح مستشفى جديد في حمص\n\n{LEAD}\n\n{BODY}\n"
     second = (
-        "إغلاق مستشفى قديم في حماة\n\nأعلنت مديرية الصحة في حماة اليوم إغلاق المستشفى الوطني القديم "
+        "إغلاق مستشفى قديم في حماة\n\n"
+        "أعلنت مديرية الصحة في حماة اليوم إغلاق المستشفى الوطني القديم "
         "لأعمال الترميم ونقل مرضاه إلى مستشفيات المدينة الأخرى.\n"
     )
     root = dossier(tmp_path, {"a.txt": first.encode(), "b.txt": second.encode()})
@@ -455,17 +466,20 @@ def test_a_different_article_on_the_same_subject_is_a_page_of_its_own(tmp_path):
             "2019-11-14",
         ),
         (
-            "افتتاح مستشفى جديد في حمص\n\nجدة 3 رمضان 1440 هـ الموافق 8 مايو 2019 م (واس) - {lead}\n",
+            "افتتاح مستشفى جديد في حمص\n\n"
+            "جدة 3 رمضان 1440 هـ الموافق 8 مايو 2019 م (واس) - {lead}\n",
             "2019-05-08",
             "8 مايو 2019 م",
         ),
         (
-            "افتتاح مستشفى جديد في حمص\n\nأعلنت الوزارة اليوم الخميس ١٤ تشرين الثاني ٢٠١٩ افتتاح المستشفى.\n",
+            "افتتاح مستشفى جديد في حمص\n\n"
+            "أعلنت الوزارة اليوم الخميس ١٤ تشرين الثاني ٢٠١٩ افتتاح المستشفى.\n",
             "2019-11-14",
             "اليوم الخميس ١٤ تشرين الثاني ٢٠١٩",
         ),
         (
-            "افتتاح مستشفى جديد في حمص\n\nأعلنت الوزارة أمس الأربعاء 13 نوفمبر 2019 افتتاح المستشفى.\n",
+            "افتتاح مستشفى جديد في حمص\n\n"
+            "أعلنت الوزارة أمس الأربعاء 13 نوفمبر 2019 افتتاح المستشفى.\n",
             "2019-11-14",
             "أمس الأربعاء 13 نوفمبر 2019",
         ),
@@ -484,7 +498,10 @@ def test_a_date_written_in_the_dateline_or_lead_dates_the_article_with_its_evide
 
 
 def test_a_date_later_in_the_body_about_another_event_does_not_date_the_article(tmp_path):
-    seed = f"افتتاح مستشفى جديد في حمص\n\n{LEAD}\n\nوكان المستشفى القديم قد أغلق في 16 أبريل 1998 بعد حريق.\n"
+    seed = (
+        f"افتتاح مستشفى جديد في حمص\n\n{LEAD}\n\n"
+        "وكان المستشفى القديم قد أغلق في 16 أبريل 1998 بعد حريق.\n"
+    )
     root = dossier(tmp_path, {"a.txt": seed.encode()})
     assert ingest(root).returncode == 0
     assert meta(next(iter(pages(root).values())))["date"] is None
@@ -540,7 +557,8 @@ def test_a_seed_may_state_its_own_date_and_weekdays_resolve_against_it(
 def test_bylines_and_datelines_go_to_the_front_matter_never_to_the_title(tmp_path):
     seed = (
         f"عاجل\nافتتاح مستشفى جديد في حمص\nسامر خليل – حمص\n\n{LEAD}\n\n"
-        f"إغلاق مستشفى قديم في حماة\nحماة (سانا)\n\nأعلنت مديرية الصحة إغلاق المستشفى القديم للترميم.\n"
+        "إغلاق مستشفى قديم في حماة\nحماة (سانا)\n\n"
+        "أعلنت مديرية الصحة إغلاق المستشفى القديم للترميم.\n"
     )
     root = dossier(tmp_path, {"a.txt": seed.encode()})
     assert ingest(root).returncode == 0

@@ -1,4 +1,5 @@
-"""Hostile input and faults at ingest: fuzzed seeds, SIGKILL mid-write, curator safety, and a 20 MB seed.
+"""Hostile input and faults at ingest: fuzzed seeds, SIGKILL mid-write, curator safety, and a 20 MB
+seed.
 
 HYPOTHESIS_PROFILE=nightly runs twenty times the examples (see conftest.py).
 """
@@ -54,7 +55,8 @@ def new_dossier(root: Path, gazetteer: bool = True) -> tuple[Path, Path]:
 def assert_none_lost_or_invented(
     fingerprints: list[str], metas: list[dict], articles: dict
 ) -> None:
-    """Every page is an article of the seeds; every article has a page, or is a changed copy of one that has."""
+    """Every page is an article of the seeds; every article has a page, or is a changed copy of one
+    that has."""
     assert set(fingerprints) <= set(articles), "an article was invented"
     sketches = [dedupe.values_of(meta["provenance"]["sketch"]) for meta in metas]
     for fingerprint, article in articles.items():
@@ -66,7 +68,8 @@ def assert_none_lost_or_invented(
 
 
 def check_ingest(files: dict[str, bytes], *, convert: bool = True) -> list[str]:
-    """Ingest seeds into a fresh dossier; assert the only outcomes are pages that load or one-line errors.
+    """Ingest seeds into a fresh dossier; assert the only outcomes are pages that load or one-line
+    errors.
 
     Returns the error lines. Every page written must load in the build, show its article's text
     exactly (``convert``: Markdown is slow on huge paragraphs, see the xfail below), and no article
@@ -79,7 +82,7 @@ def check_ingest(files: dict[str, bytes], *, convert: bool = True) -> list[str]:
         with time_limit(HARD_LIMIT_SECONDS):
             report = ingest_seeds(seeds, content)
         lines = [str(error) for error in report.errors]
-        for error, line in zip(report.errors, lines):
+        for error, line in zip(report.errors, lines, strict=True):
             assert isinstance(error, ContentError)
             assert "\n" not in line and "Traceback" not in line
             assert line.startswith(f"{seeds}/")  # names its seed
@@ -114,7 +117,8 @@ def check_ingest(files: dict[str, bytes], *, convert: bool = True) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text as the fingerprint sees them (two seeds may bring one article with other spacing)."""
+    """The words of a text as the fingerprint sees them (two seeds may bring one article with other
+    spacing)."""
     return ingest.arabic.INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split()
 
 
@@ -145,7 +149,10 @@ def test_random_bytes_give_pages_or_one_line_errors(data):
     check_ingest({"seed.txt": data})
 
 
-BIDI_AND_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad\u2060"
+BIDI_AND_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad\u2060"
+)
 MARKDOWN_AND_HTML = "#*_`[]()<>!&;:\\|=-+.~\"'{}/"
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئىةـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩،؛؟"
 TEXT_CHARS = st.one_of(
@@ -221,8 +228,9 @@ def test_huge_lines_give_pages_or_one_line_errors_in_bounded_time(unit, repeat, 
 
 
 def test_a_paragraph_of_50000_markup_characters_builds_in_a_second(tmp_path):
-    # Escaped for Markdown, they were 50,000 placeholders for Python-Markdown's quadratic inline pass (3-10 s;
-    # 80,000 took 25 s) until the build learned to show such paragraphs as written (a357be2).
+    # Escaped for Markdown, they were 50,000 placeholders for Python-Markdown's quadratic inline
+    # pass (3-10 s; 80,000 took 25 s) until the build learned to show such paragraphs as written
+    # (a357be2).
     seeds, content = new_dossier(tmp_path)
     (seeds / "stars.txt").write_text("عنوان\n\n" + "*" * 50_000 + "\n", encoding="utf-8")
     assert ingest_seeds(seeds, content).errors == []
@@ -328,17 +336,19 @@ def test_any_gazetteer_loads_or_is_one_line_error(text):
     assert not Path("/tmp/hacked-by-gazetteer").exists()
 
 
-# The child's peak RSS counts what it held before exec, and a child forked straight from the test run starts as big
-# as pytest is by then: a small Python process starts build.py and reports its usage from os.wait4 (resource.getrusage
-# for that one child) as "peak_kib status".
+# The child's peak RSS counts what it held before exec, and a child forked straight from the test
+# run starts as big as pytest is by then: a small Python process starts build.py and reports its
+# usage from os.wait4 (resource.getrusage for that one child) as "peak_kib status".
 MEASURE = (
-    "import os, subprocess, sys; child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
-    "_, status, usage = os.wait4(child.pid, 0); print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))"
+    "import os, subprocess, sys; "
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "_, status, usage = os.wait4(child.pid, 0); "
+    "print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))"
 )
 
 
 def run_measured(args: list[str], cwd: Path, timeout: float) -> tuple[int, str, int, float]:
-    """Run build.py as a user would; return (exit status, stderr, its peak RSS in bytes, seconds)."""
+    """Run build.py as a user would; return (exit status, stderr, peak RSS in bytes, seconds)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     with tempfile.TemporaryFile() as stderr:
@@ -426,7 +436,7 @@ def reworded(rng: random.Random, sentence: str) -> str:
 
 
 def big_seed(size: int, seed: int = 20) -> tuple[str, int]:
-    """Return a seed of about ``size`` UTF-8 bytes made of distinct articles, and how many it holds."""
+    """Return a seed of about ``size`` UTF-8 bytes of distinct articles, and how many it holds."""
     rng = random.Random(seed)
     parts, total = [], 0
     while total < size:
@@ -444,11 +454,13 @@ def page_bytes(content: Path) -> dict[str, bytes]:
     }
 
 
-# (2) Crash safety: SIGKILL at random moments never leaves a half-written page, and a re-run recovers.
+# (2) Crash safety: SIGKILL at random moments never leaves a half-written page, and a re-run
+# recovers.
 
 
 def killed_ingest(seeds: Path, content: Path, delay: float, force: bool = False) -> None:
-    """Run ingest in a forked child (modules already imported, so it starts at once) and SIGKILL it after ``delay``."""
+    """Run ingest in a forked child (modules already imported, so it starts at once) and SIGKILL it
+    after ``delay``."""
     pid = os.fork()
     if pid == 0:  # the child: ingest, then leave without running the parent's cleanup
         status = 1
@@ -580,7 +592,8 @@ def test_sigkill_of_the_command_line_ingest(tmp_path):
     assert page_bytes(content) == expected
 
 
-# (3) Curator safety: random sequences of edits, new seeds, re-ingests with and without --force, and builds.
+# (3) Curator safety: random sequences of edits, new seeds, re-ingests with and without --force, and
+# builds.
 
 CURATOR_POOL = [article_text(random.Random(30 + n), 500 + n) for n in range(10)]
 CURATOR_FINGERPRINTS = [split_articles(text)[0].fingerprint for text in CURATOR_POOL]
@@ -611,7 +624,8 @@ class CuratorMachine(RuleBasedStateMachine):
     def teardown(self):
         shutil.rmtree(self.root, ignore_errors=True)
         print(
-            f"curator machine so far: {dict(STEPS)}; edits kept {len(self.live_edits)}, in backups {len(self.backed_up)}"
+            f"curator machine so far: {dict(STEPS)}; edits kept {len(self.live_edits)}, "
+            f"in backups {len(self.backed_up)}"
         )
 
     def pages(self) -> dict[Path, bytes]:
@@ -623,7 +637,8 @@ class CuratorMachine(RuleBasedStateMachine):
     )
     def start(self, articles, builds):
         """The dossier as the curator finds it: a first seed, ingested."""
-        # A build costs a second: about one sequence in four may build, once (drawn, so a replay does the same).
+        # A build costs a second: about one sequence in four may build, once (drawn, so a replay
+        # does the same).
         self.builds = 0 if builds == 0 else 1
         self.add_seed(articles, "utf-8", False)
         self.ingest(False)
@@ -654,7 +669,7 @@ class CuratorMachine(RuleBasedStateMachine):
             for path, data in before.items():
                 assert after.get(path) == data, f"ingest without --force changed {path}"
         else:
-            for marker, fingerprint in list(self.live_edits.items()):
+            for marker in list(self.live_edits):
                 if not any(marker in data.decode("utf-8") for data in after.values()):
                     del self.live_edits[marker]
                     self.backed_up.add(marker)
@@ -698,7 +713,8 @@ class CuratorMachine(RuleBasedStateMachine):
         self.live_edits[marker] = fingerprint
         STEPS[kind] += 1
 
-    # At most one build per sequence (see start). An empty dossier cannot build: see the xfail below.
+    # At most one build per sequence (see start). An empty dossier cannot build: see the xfail
+    # below.
     @precondition(lambda self: self.builds < 1 and bool(page_bytes(self.content)))
     @rule()
     def build(self):
@@ -766,7 +782,8 @@ def test_a_20_mb_seed_ingests_with_bounded_memory_and_reports_progress(tmp_path)
         ["ingest", "--seeds", "seeds", "--content", "content"], tmp_path, 600
     )
     print(
-        f"\n20 MB seed: {size / 2**20:.1f} MB, {count} articles, {seconds:.1f} s, peak RSS {peak / 2**20:.0f} MB"
+        f"\n20 MB seed: {size / 2**20:.1f} MB, {count} articles, {seconds:.1f} s, "
+        f"peak RSS {peak / 2**20:.0f} MB"
         f" (build.py ingest --seeds seeds --content content)"
     )
     assert status == 0, stderr[-2000:]
@@ -779,7 +796,8 @@ def test_a_20_mb_seed_ingests_with_bounded_memory_and_reports_progress(tmp_path)
         tuple(map(int, m.groups()))
         for m in (
             re.match(
-                rf"ingest: seed 1 of 1 \(big\.txt\): article (\d+) of {count}; (\d+) new page\(s\) so far$",
+                rf"ingest: seed 1 of 1 \(big\.txt\): article (\d+) of {count}; "
+                r"(\d+) new page\(s\) so far$",
                 line,
             )
             for line in lines

@@ -1,4 +1,5 @@
-"""The map of places (site/map/index.html) and the locator map on place pages, drawn at build time."""
+"""The map of places (site/map/index.html) and the locator map on place pages, drawn at build
+time."""
 
 from __future__ import annotations
 

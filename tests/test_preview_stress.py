@@ -1,4 +1,5 @@
-"""The real preview server under stress: a burst of 500 saves, 50 clients at once, requests aimed outside site/."""
+"""The real preview server under stress: a burst of 500 saves, 50 clients at once, requests aimed
+outside site/."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ class Server:
             connection.close()
 
     def raw(self, target: bytes, timeout: float = 10) -> bytes:
-        """Send a request line exactly as given (no client-side normalising); return the whole response."""
+        """Send a request line exactly as given (no client-side normalising); return the whole
+        response."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
             sock.sendall(
                 b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -75,7 +77,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`build.py serve` on a free port over the tiny dossier, its output read line by line as it comes."""
+    """`build.py serve` on a free port over the tiny dossier, its output read line by line as it
+    comes."""
     root = make_site(tmp_path_factory.mktemp("preview"), {**TINY_SITE, ARTICLE: article_text(0)})
     (root / "seeds").mkdir()
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
@@ -210,7 +213,8 @@ def test_a_burst_of_500_saves_rebuilds_a_handful_of_times_and_never_serves_half_
         time.sleep(1.0)  # any rebuild still due would show now
     rebuilds = server.count(r"rebuilt \d+ page|build failed") - rebuilds_before
     print(
-        f"{SAVES} saves in {burst:.1f} s: {rebuilds} rebuilds; {pollers.served} pages fetched meanwhile, "
+        f"{SAVES} saves in {burst:.1f} s: {rebuilds} rebuilds; "
+        f"{pollers.served} pages fetched meanwhile, "
         f"slowest {pollers.slowest:.2f} s"
     )
     assert server.process.poll() is None, "the server died"
@@ -286,7 +290,8 @@ def test_50_clients_for_10_seconds_get_no_error(server):
     for thread in threads:
         thread.join(30)
     print(
-        f"{CLIENTS} clients for {CLIENT_SECONDS:.0f} s: {served[0]} requests served, {len(problems)} errors"
+        f"{CLIENTS} clients for {CLIENT_SECONDS:.0f} s: {served[0]} requests served, "
+        f"{len(problems)} errors"
     )
     assert served[0] >= CLIENTS and not problems, (served[0], problems[:5])
     assert server.process.poll() is None

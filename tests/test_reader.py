@@ -1,4 +1,5 @@
-"""What a reader gets: the feed in any time zone and reader pane, print, and nothing meant for the index only."""
+"""What a reader gets: the feed in any time zone and reader pane, print, and nothing meant for the
+index only."""
 
 from __future__ import annotations
 

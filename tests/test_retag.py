@@ -56,7 +56,8 @@ def ingested(tmp_path: Path) -> Path:
 
 
 def curate(page: Path) -> str:
-    """What a curator does: a new title and status, a place added and a person taken off by hand, a body edit."""
+    """What a curator does: a new title and status, a place added and a person taken off by hand, a
+    body edit."""
     text = page.read_text(encoding="utf-8")
     text = text.replace("title: اجتماع في حلب لبحث الطريق إلى منبج", "title: 'عنوان المحرر: جديد'")
     text = text.replace("status: new", "status: reviewed  # checked")

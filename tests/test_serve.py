@@ -1,4 +1,5 @@
-"""Preview: rebuild logic tested directly, then the real server over HTTP, then a real browser reloading."""
+"""Preview: rebuild logic tested directly, then the real server over HTTP, then a real browser
+reloading."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def test_layout_edit_rebuilds_every_page_using_it(tiny_site):
     make_site(
         tiny_site,
         {
-            "layouts/404.html": '{% extends "base.html" %}{% block main %}<h1>ضائع</h1>{% endblock %}'
+            "layouts/404.html": '{% extends "base.html" %}'
+            "{% block main %}<h1>ضائع</h1>{% endblock %}"
         },
     )
     assert rebuild(preview) == ["404.html"]

@@ -149,7 +149,8 @@ def test_two_articles_with_questions_exclamations_and_quotes_in_their_headlines(
         "احتفل أهالي الحي بافتتاح المدرسة التي تتسع لخمسمئة تلميذ وتلميذة.",
     ]
     text = "\n\n".join(
-        f"{head}\n{lead}\nوأضاف المصدر أن التفاصيل ستعلن لاحقا." for head, lead in zip(heads, leads)
+        f"{head}\n{lead}\nوأضاف المصدر أن التفاصيل ستعلن لاحقا."
+        for head, lead in zip(heads, leads, strict=True)
     )
     articles = split_articles(text)
     assert [a.title for a in articles] == heads[:3] + ["افتتاح مدرسة جديدة في حماة"]

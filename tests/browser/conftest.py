@@ -1,4 +1,5 @@
-"""Browser fixtures: fixture sites built once per session, served on 127.0.0.1, and one headless Chromium."""
+"""Browser fixtures: fixture sites built once per session, served on 127.0.0.1, and one headless
+Chromium."""
 
 from __future__ import annotations
 
@@ -31,12 +32,14 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 NPM_INSTALL = "npm install --no-save --no-audit --no-fund --prefix . vnu-jar axe-core"
 ARTIFACTS = ROOT / "test-artifacts"
-SUB_PATH = "/dossier/"  # every fixture site is served from a sub-path, as on a project page of a static host
+# every fixture site is served from a sub-path, as on a project page of a static host
+SUB_PATH = "/dossier/"
 REQUIRE_ENV = "DOSSIER_REQUIRE_BROWSER"
 
 
 def require(available: bool, reason: str) -> None:
-    """Skip with a plain reason when a tool is missing; fail instead when CI demands the browser checks."""
+    """Skip with a plain reason when a tool is missing; fail instead when CI demands the browser
+    checks."""
     if available:
         return
     if os.environ.get(REQUIRE_ENV) == "1":
@@ -44,7 +47,7 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-# Tools ---------------------------------------------------------------------------------------------------------
+# Tools --------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +79,7 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-# Sites ---------------------------------------------------------------------------------------------------------
+# Sites --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def build_site(content_dir: Path, out_dir: Path) -> Path:
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve one built folder under SUB_PATH only, answering misses with its 404 page, as static hosts do."""
+    """Serve one built folder under SUB_PATH only, answering misses with its 404 page, as static
+    hosts do."""
 
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -163,7 +167,8 @@ def tiny_built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def dossier_built(tmp_path_factory) -> Path:
-    """The bundled dossier (content/), built into a temporary folder: the repository's own site/ is never touched."""
+    """The bundled dossier (content/), built into a temporary folder: the repository's own site/ is
+    never touched."""
     return build_site(ROOT / "content", tmp_path_factory.mktemp("dossier") / "site")
 
 
@@ -203,7 +208,7 @@ def dossier(dossier_built):
         yield served
 
 
-# Visits --------------------------------------------------------------------------------------------------------
+# Visits -------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -234,7 +239,8 @@ class Visit:
 
 
 def new_page(browser, url: str, width: int = 1280, javascript: bool = True):
-    """Open a URL in a fresh browser context, recording what the page does; returns (context, page, visit)."""
+    """Open a URL in a fresh browser context, recording what the page does; returns (context, page,
+    visit)."""
     context = browser.new_context(
         viewport={"width": width, "height": 900}, java_script_enabled=javascript, locale="ar"
     )
@@ -247,7 +253,8 @@ def new_page(browser, url: str, width: int = 1280, javascript: bool = True):
 
 @pytest.fixture
 def open_page(browser):
-    """Open URLs in fresh browser contexts: open_page(url, width=1280, javascript=True) -> (page, visit)."""
+    """Open URLs in fresh browser contexts: open_page(url, width=1280, javascript=True) -> (page,
+    visit)."""
     contexts = []
 
     def open_(url: str, width: int = 1280, javascript: bool = True):
@@ -261,7 +268,8 @@ def open_page(browser):
 
 
 def screenshot_widths(browser, url: str, name: str) -> None:
-    """Screenshot a page at a phone's and a desktop's width into test-artifacts/, checking nothing is wider."""
+    """Screenshot a page at a phone's and a desktop's width into test-artifacts/, checking nothing
+    is wider."""
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     for width in (390, 1280):
         context = browser.new_context(viewport={"width": width, "height": 900}, locale="ar")

@@ -1,5 +1,5 @@
-"""Cite this page: every article and entity page says how to cite it, in Arabic and as BibTeX and CSL-JSON,
-with the reader's date of access filled in."""
+"""Cite this page: every article and entity page says how to cite it, in Arabic and as BibTeX and
+CSL-JSON, with the reader's date of access filled in."""
 
 from __future__ import annotations
 

@@ -75,5 +75,6 @@ def test_a_spelling_or_latin_name_finds_the_entity_articles(search_page, query, 
 
 def test_a_name_sharing_a_stem_with_another_does_not_find_it(search_page):
     assert search(search_page, "أردوغان") == [ERDOGAN]
-    # Pagefind's stemmed prefix match still brings «أردوغان» for «الأردن», after the entity's own articles.
+    # Pagefind's stemmed prefix match still brings «أردوغان» for «الأردن», after the entity's own
+    # articles.
     assert search(search_page, "الأردن")[:1] == [JORDAN]

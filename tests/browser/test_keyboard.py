@@ -8,9 +8,11 @@ pytestmark = pytest.mark.browser
 
 FOCUS_STYLE = """() => {
   const e = document.activeElement, style = getComputedStyle(e), r = e.getBoundingClientRect();
-  return {tag: e.tagName.toLowerCase(), text: (e.textContent || e.placeholder || '').trim().slice(0, 30),
+  return {tag: e.tagName.toLowerCase(),
+          text: (e.textContent || e.placeholder || '').trim().slice(0, 30),
           outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
-          on_screen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.left < innerWidth};
+          on_screen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+            && r.left < innerWidth};
 }"""
 
 
@@ -44,7 +46,8 @@ def test_every_focus_stop_is_visible(open_page, dossier, path):
         if focused["tag"] == "body":
             break
         page.evaluate(
-            "document.activeElement.scrollIntoViewIfNeeded && document.activeElement.scrollIntoViewIfNeeded()"
+            "document.activeElement.scrollIntoViewIfNeeded"
+            " && document.activeElement.scrollIntoViewIfNeeded()"
         )
         if not (page.evaluate(FOCUS_STYLE)["on_screen"] and focused["outline"]):
             hidden.append(focused)

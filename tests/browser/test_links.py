@@ -1,4 +1,5 @@
-"""A crawl from the home page, served from a sub-path: every internal link, asset and #fragment resolves."""
+"""A crawl from the home page, served from a sub-path: every internal link, asset and #fragment
+resolves."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 
 
 def crawl(start: str) -> tuple[dict[str, int], list[str], int]:
-    """Follow every same-host link from start; return the status of each URL, broken #fragments, pages read."""
+    """Follow every same-host link from start; return the status of each URL, broken #fragments,
+    pages read."""
     root = urljoin(start, SUB_PATH)
     statuses: dict[str, int] = {}
     ids: dict[str, set[str]] = {}
@@ -71,7 +73,9 @@ def crawl(start: str) -> tuple[dict[str, int], list[str], int]:
                 urlsplit(target).scheme not in ("http", "https")
                 or urlsplit(target).netloc != urlsplit(root).netloc
             ):
-                continue  # other hosts are never fetched by the site: test_pages checks the browser's requests
+                # other hosts are never fetched by the site: test_pages checks the browser's
+                # requests
+                continue
             if fragment:
                 fragments.append((url, target, fragment))
             queue.append(target)
@@ -101,7 +105,8 @@ def test_crawl_from_home_finds_no_broken_link(request, site):
 
 
 def test_404_page_served_for_a_missing_address_at_any_depth(open_page, dossier):
-    """Static hosts answer a miss with 404.html at the address asked for, so its links must not be relative to it."""
+    """Static hosts answer a miss with 404.html at the address asked for, so its links must not be
+    relative to it."""
     page, visit = open_page(dossier.url("articles/no-such-article/"))
     assert page.locator("h1").inner_text() == "الصفحة غير موجودة"
     stylesheet_loaded = page.evaluate("getComputedStyle(document.body).maxWidth !== 'none'")

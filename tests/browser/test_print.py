@@ -1,5 +1,5 @@
-"""Printing: an article printed to PDF in Chromium keeps its link addresses, its own address, the date of
-printing and its provenance in words (read back with pdftotext)."""
+"""Printing: an article printed to PDF in Chromium keeps its link addresses, its own address, the
+date of printing and its provenance in words (read back with pdftotext)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def print_site(tmp_path_factory):
 
 
 def pdf_text(browser, url: str, pdf: Path) -> str:
-    """Print a page to an A4 PDF in Chromium; return its text with spaces and direction marks taken out
-    (pdftotext breaks Arabic words at each joining form)."""
+    """Print a page to an A4 PDF in Chromium; return its text with spaces and direction marks taken
+    out (pdftotext breaks Arabic words at each joining form)."""
     require(
         shutil.which("pdftotext") is not None,
         "pdftotext not installed: apt-get install poppler-utils",

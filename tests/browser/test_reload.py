@@ -1,4 +1,5 @@
-"""Live reload in a real browser: an open page follows edits by itself, shows the error banner, and drops it after the fix."""
+"""Live reload in a real browser: an open page follows edits by itself, shows the error banner, and
+drops it after the fix."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.browser
 ARTICLE = "content/2019-a.md"
 WAIT_MS = 30_000
 CONNECTED = (
-    "() => !!(window.LiveReload && window.LiveReload.connector && window.LiveReload.connector.socket"
+    "() => !!(window.LiveReload && window.LiveReload.connector"
+    " && window.LiveReload.connector.socket"
     " && window.LiveReload.connector.socket.readyState === 1)"
 )
 
@@ -85,8 +87,9 @@ def preview(tmp_path):
 
 
 def save_and_wait(browser_page, root, text: str, condition: str) -> None:
-    """Mark the open page, save the article, and wait until a page without the mark (so the browser reloaded it
-    by itself) meets the condition; it may take more than one reload, a save being seen half-written first."""
+    """Mark the open page, save the article, and wait until a page without the mark (so the browser
+    reloaded it by itself) meets the condition; it may take more than one reload, a save being seen
+    half-written first."""
     browser_page.wait_for_function(CONNECTED, timeout=WAIT_MS)
     browser_page.evaluate(
         "window.__stillTheSamePage = true"
@@ -145,7 +148,8 @@ def test_broken_front_matter_shows_the_banner_in_the_open_page_and_the_fix_remov
 
 
 def test_a_second_edit_right_after_the_first_reloads_the_page_again(open_page, preview):
-    """livereload on its own ignores a reload within 3 s of the last: a quick second save would stay unseen."""
+    """livereload on its own ignores a reload within 3 s of the last: a quick second save would stay
+    unseen."""
     root, base = preview
     browser_page, visit = open_page(base + "articles/2019-a/")
     save_and_wait(browser_page, root, article_text("التعديل الأول."), main_shows("التعديل الأول."))

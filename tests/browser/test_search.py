@@ -1,4 +1,5 @@
-"""Search in a real browser: every spelling of a query finds its article; filters, keyboard, no-JS and file:// notices."""
+"""Search in a real browser: every spelling of a query finds its article; filters, keyboard, no-JS
+and file:// notices."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ A = "وصول رتل إلى القامشلي"  # places القامشلي, سور
 B = "إسبر يتحدث عن سوريا"  # place سوريا; person اسبر (مارك إسبر); sources سانا, RT
 C = "تقرير شهري عن الحسكة"  # places الحسكة, سوريا; source RT
 UNDATED = "مقال بلا تاريخ"  # place القامشلي
-D = "رحلة عبر الشمال"  # «فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب»
+# «فالقافلة والمدرعات الطريق لدمشق وللمرة الأولى، ثم توقفت قوة عند وادي الفرات وإدلب»
+D = "رحلة عبر الشمال"
 
 # (query, titles it must find, what it tests): the query's spelling differs from the article's.
 QUERY_VARIANTS = [
@@ -39,8 +41,9 @@ QUERY_VARIANTS = [
     ("مارك إسبر", {A, B}, "a person's full name"),
     ("سانا", {A, B}, "a source"),
 ]
-# The article's words carry the clitics; the query is bare. Pagefind's stemmer alone keeps و/ف before an alef and a
-# bare ل, so these need the clitic-free forms the build adds to each article for the index.
+# The article's words carry the clitics; the query is bare. Pagefind's stemmer alone keeps و/ف
+# before an alef and a bare ل, so these need the clitic-free forms the build adds to each article
+# for the index.
 ARTICLE_VARIANTS = [
     ("مدرعات", {D}, "conjunction and article in the text"),
     ("المدرعات", {D}, "conjunction in the text"),
@@ -59,7 +62,7 @@ CLEAR = """() => {
 
 
 def search(page, query: str) -> list[str]:
-    """Search from the search page's own form, with no filter; return the titles found, best first."""
+    """Search from the search page's own form, no filter; return the titles found, best first."""
     page.evaluate(CLEAR)
     page.fill("#search-query", query)
     page.press("#search-query", "Enter")
@@ -67,7 +70,8 @@ def search(page, query: str) -> list[str]:
 
 
 def results(page) -> list[str]:
-    """The titles of the articles found (entity and timeline pages are found too: test_search_results.py)."""
+    """The titles of the articles found (entity and timeline pages are found too:
+    test_search_results.py)."""
     page.wait_for_selector("#search-results[aria-busy='false']", state="attached")
     return page.locator("#search-results li h2 a[href*='/articles/']").all_inner_texts()
 
@@ -238,7 +242,8 @@ def test_from_disk_search_explains_it_needs_a_server(open_page, search_site):
     notice.wait_for(state="visible")
     assert "خادم" in notice.inner_text()
     assert page.locator("#search-results li").count() == 0
-    # Chromium never loads web fonts from file:// (CORS); the page falls back to system fonts. Nothing else may fail.
+    # Chromium never loads web fonts from file:// (CORS); the page falls back to system fonts.
+    # Nothing else may fail.
     assert [e for e in visit.console_errors if ".woff2" not in e] == []
 
 

@@ -1,5 +1,6 @@
-"""What a search shows a reader: the date of each article, an excerpt that does not repeat the title, the first
-result in view on a phone, and entity pages and timeline events among the results."""
+"""What a search shows a reader: the date of each article, an excerpt that does not repeat the
+title, the first result in view on a phone, and entity pages and timeline events among the results.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def search(open_page, site, query: str, width: int = 1280):
 def results(page) -> list[dict]:
     return page.evaluate("""[...document.querySelectorAll('#search-results li')].map(li => ({
         href: li.querySelector('h2 a').href, title: li.querySelector('h2').innerText,
-        meta: (li.querySelector('.meta') || {}).innerText || '', excerpt: li.querySelector('p:last-child').innerText}))""")
+        meta: (li.querySelector('.meta') || {}).innerText || '',
+        excerpt: li.querySelector('p:last-child').innerText}))""")
 
 
 def test_each_article_result_shows_its_date(open_page, results_site):

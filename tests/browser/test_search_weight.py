@@ -1,4 +1,5 @@
-"""What search costs a reader: the bytes one query downloads, and the index size, up to thousands of articles."""
+"""What search costs a reader: the bytes one query downloads, and the index size, up to thousands of
+articles."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from .conftest import ARTIFACTS, build_site, new_page, serve
 
 pytestmark = pytest.mark.browser
 
-QUERY_BUDGET = 300_000  # bytes from pagefind/ for one query on a fresh page, index chunks and 10 results included
+# bytes from pagefind/ for one query on a fresh page, index chunks and 10 results included
+QUERY_BUDGET = 300_000
 LARGE_QUERY_BUDGET = 500_000  # the same at thousands of articles
 INDEX_BYTES_PER_ARTICLE = 5_000
 LARGE_DOSSIER = 2_000
@@ -84,7 +86,8 @@ def test_one_query_downloads_little(browser, dossier):
 
 
 def large_dossier(root: Path, count: int) -> dict[str, str]:
-    """Articles made of the seed's words and a growing vocabulary of made-up ones, as a news archive grows."""
+    """Articles made of the seed's words and a growing vocabulary of made-up ones, as a news archive
+    grows."""
     rng = random.Random(5)
     seed_words = sorted(
         set(

@@ -1,4 +1,5 @@
-"""The timeline's filter: JavaScript adds it, and choosing a place or person leaves only what concerns it."""
+"""The timeline's filter: JavaScript adds it, and choosing a place or person leaves only what
+concerns it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-VISIBLE_TEXTS = "[...document.querySelectorAll('.timeline .entry')].filter(e => !e.hidden).map(e => e.innerText)"
+VISIBLE_TEXTS = (
+    "[...document.querySelectorAll('.timeline .entry')]"
+    ".filter(e => !e.hidden).map(e => e.innerText)"
+)
 
 
 def test_filter_by_place_leaves_only_its_entries(open_page, tiny):

@@ -1,6 +1,6 @@
-"""The timeline tells the story: events stand out with the articles that covered them, partial and inferred
-dates say so, people are shown, a filter by place, person or source keeps its state in the address, and an
-overview of years and months jumps there; all of it readable without JavaScript."""
+"""The timeline tells the story: events stand out with the articles that covered them, partial and
+inferred dates say so, people are shown, a filter by place, person or source keeps its state in the
+address, and an overview of years and months jumps there; all of it readable without JavaScript."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Valid HTML and CSS by the W3C Nu checker, on every page of the bundled dossier and of the tiny fixture."""
+"""Valid HTML and CSS by the W3C Nu checker, on every page of the bundled dossier and of the tiny
+fixture."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def nu_check(command: list[str], files: list[Path]) -> dict[Path, list[str]]:
-    """Run the Nu checker once over many files (HTML, and CSS by extension); return the errors of each file."""
+    """Run the Nu checker once over many files (HTML, and CSS by extension); return the errors of
+    each file."""
     result = subprocess.run(
         [*command, "--also-check-css", "--format", "json", *map(str, files)],
         capture_output=True,
@@ -56,7 +58,8 @@ def test_the_stylesheet_passes_the_nu_css_checker(nu_errors, tiny_built):
 
 
 def test_search_results_rendered_in_the_browser_are_valid(vnu, open_page, dossier, tmp_path):
-    """The markup search.js builds (filters, results, excerpts) is checked too, as the browser serialized it."""
+    """The markup search.js builds (filters, results, excerpts) is checked too, as the browser
+    serialized it."""
     page, visit = open_page(dossier.url("search/index.html") + "?q=" + quote("سوريا"))
     page.wait_for_selector("#search-results[aria-busy='false'] li", state="attached")
     rendered = tmp_path / "search-results.html"
