@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import run_cli
 
 from benchmarks.bench import generate
@@ -35,6 +36,7 @@ def test_the_synthetic_dossier_is_the_same_every_time_and_builds(tmp_path):
     assert not result.errors and result.pages == 40
 
 
+@pytest.mark.slow
 def test_bench_command_prints_every_measurement(tmp_path):
     result = run_cli(
         "bench", "--articles", "30", "--runs", "1", "--keep", str(tmp_path / "bench"), timeout=600

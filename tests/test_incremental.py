@@ -146,6 +146,7 @@ def test_an_edit_rewrites_only_the_outputs_it_affects(dossier):
     assert "articles/more-06/index.html" not in changed
 
 
+@pytest.mark.slow
 def test_random_edits_with_the_command_line_cache_match_a_cold_build(dossier):
     """The command line keeps parsed pages on disk: whatever is edited between runs, the result is a
     cold build's."""
