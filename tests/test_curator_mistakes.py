@@ -3,11 +3,9 @@ allowed."""
 
 from __future__ import annotations
 
-import pytest
 from conftest import make_site, run_cli
 from test_serve import bump, preview_for, rebuild
 
-from dossier.load import KNOWN_KEYS, edit_distance, near_miss
 from dossier.serve import with_banner
 
 
@@ -21,31 +19,6 @@ def build(root):
         str(root / "site"),
         cwd=root,
     )
-
-
-@pytest.mark.parametrize(
-    "typo, meant",
-    [
-        ("peopel", "people"),
-        ("plases", "places"),
-        ("titel", "title"),
-        ("sumary", "summary"),
-        ("dat", "date"),
-        ("organisations", "organizations"),
-    ],
-)
-def test_a_near_miss_names_the_key_meant(typo, meant):
-    assert near_miss(typo, KNOWN_KEYS) == meant
-
-
-@pytest.mark.parametrize("own_key", ["notes", "ملاحظات", "reviewer", "id", "tags"])
-def test_a_curator_s_own_key_is_no_typo(own_key):
-    assert near_miss(own_key, KNOWN_KEYS) is None
-
-
-def test_edit_distance_counts_a_swap_as_one_edit():
-    assert edit_distance("peopel", "people") == 1
-    assert edit_distance("", "abc") == 3 and edit_distance("kitten", "sitting") == 3
 
 
 def test_near_miss_top_level_key_fails_the_build_at_its_line(tiny_site):
