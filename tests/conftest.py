@@ -48,6 +48,7 @@ def examples(ci: int) -> int:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+CLI_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # build.py as a user runs it, from this checkout
 SEED = ROOT / "seeds" / "000_9fdb9262263929b5.txt"
 
 TINY_GAZETTEER = """\
@@ -143,6 +144,16 @@ def run_cli(
         env=env,
         timeout=timeout,
     )
+
+
+def serve_command(root: Path, port: int) -> list[str]:
+    """`build.py serve` on the dossier at ``root`` (its content/, seeds/ and site/), on
+    127.0.0.1:``port``, opening no browser; run it with CLI_ENV."""
+    folders = [("--content", "content"), ("--seeds", "seeds"), ("--out", "site")]
+    return [
+        *(sys.executable, str(ROOT / "build.py"), "serve", "--no-open", "--port", str(port)),
+        *(part for option, name in folders for part in (option, str(root / name))),
+    ]
 
 
 def free_port() -> int:

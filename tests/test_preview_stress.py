@@ -9,7 +9,6 @@ import random
 import re
 import socket
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, TINY_SITE, free_port, make_site, page, wait_for
+from conftest import CLI_ENV, TINY_SITE, free_port, make_site, page, serve_command, wait_for
 
 SAVES = 500
 BURST_SECONDS = 3.0
@@ -84,25 +83,12 @@ def server(tmp_path_factory):
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "serve",
-            "--no-open",
-            "--port",
-            str(port),
-            "--content",
-            str(root / "content"),
-            "--seeds",
-            str(root / "seeds"),
-            "--out",
-            str(root / "site"),
-        ],
+        serve_command(root, port),
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=CLI_ENV,
     )
     running = Server(root, port, process)
 

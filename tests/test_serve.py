@@ -9,14 +9,13 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import ROOT, free_port, make_site, page, wait_for
+from conftest import CLI_ENV, ROOT, free_port, make_site, page, serve_command, wait_for
 
 from dossier.builder import Builder, BuildOptions
 from dossier.serve import Preview, resolve_request, with_banner
@@ -170,24 +169,11 @@ def server(tiny_site):
     port = free_port()
     (tiny_site / "seeds").mkdir(exist_ok=True)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "serve",
-            "--no-open",
-            "--port",
-            str(port),
-            "--content",
-            str(tiny_site / "content"),
-            "--seeds",
-            str(tiny_site / "seeds"),
-            "--out",
-            str(tiny_site / "site"),
-        ],
+        serve_command(tiny_site, port),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=CLI_ENV,
     )
     base = f"http://127.0.0.1:{port}/"
 

@@ -3,14 +3,19 @@ drops it after the fix."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
-from conftest import ROOT, TINY_SITE, free_port, make_site, page  # tests/conftest.py
+from conftest import (  # tests/conftest.py
+    CLI_ENV,
+    TINY_SITE,
+    free_port,
+    make_site,
+    page,
+    serve_command,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,24 +46,11 @@ def preview(tmp_path):
     port = free_port()
     log = (tmp_path / "serve.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "build.py"),
-            "serve",
-            "--no-open",
-            "--port",
-            str(port),
-            "--content",
-            str(root / "content"),
-            "--seeds",
-            str(root / "seeds"),
-            "--out",
-            str(root / "site"),
-        ],
+        serve_command(root, port),
         cwd=root,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env=CLI_ENV,
     )
     base = f"http://127.0.0.1:{port}/"
     try:
