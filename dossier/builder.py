@@ -37,7 +37,16 @@ from .load import (
 from .pages import Event, Output, Page, Settings, Site
 from .parallel import parallel_map
 from .project import check_links
-from .render import BUILTIN_LAYOUTS, Rendered, Renderer, Templates, layout_stamps, static_files
+from .reference import cache_dir_for
+from .render import (
+    BUILTIN_LAYOUTS,
+    Rendered,
+    Renderer,
+    Templates,
+    compiled_layouts_dir,
+    layout_stamps,
+    static_files,
+)
 from .render_keys import KeptOutputs, page_fingerprint
 from .search import drop_index, index_site
 from .write import SITE_MARKER, InPlaceWriter, StagingWriter, site_stamp
@@ -123,7 +132,8 @@ class Builder:
         self.layouts_dirs = list(dict.fromkeys([curator_layouts.resolve(), BUILTIN_LAYOUTS]))
         self.settings_path = self.project_dir / SETTINGS_FILE
         self.read_roots = [self.content_dir, curator_layouts, self.settings_path]  # no link out
-        self.templates = Templates(self.layouts_dirs)
+        compiled_dir = compiled_layouts_dir(cache_dir_for(self.content_dir))
+        self.templates = Templates(self.layouts_dirs, compiled_dir)
         self._gazetteer: Gazetteer | None = None
 
     @classmethod

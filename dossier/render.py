@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import posixpath
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -20,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import arabic, dates
-from .cache import file_stamp
+from .cache import code_version, file_stamp
 from .collect import YearGroup, group_timeline, story
 from .data import DATA_DIR, DATA_FILES, data_files
 from .errors import ContentError
@@ -31,6 +33,8 @@ from .plural import count_words
 from .render_keys import KeptOutputs
 from .safe_text import fit_for_output, fit_text
 from .worldmap import locator_map, places_map
+
+log = logging.getLogger(__name__)
 
 # The layouts every dossier starts from: shipped inside the package when installed, the checkout's
 # layouts/ when run from it. A dossier's own layouts/ overrides them file by file.
@@ -57,11 +61,12 @@ class TemplateProblem(ContentError):
     """A template error, named by the template file and line."""
 
 
-def make_env(layouts_dirs: list[Path]) -> jinja2.Environment:
+def make_env(layouts_dirs: list[Path], compiled_dir: Path | None = None) -> jinja2.Environment:
     """Jinja over the curator's layouts first, then the built-in ones; autoescape HTML and XML;
-    strict."""
+    strict. Compiled layouts are kept in ``compiled_dir`` when given (see TemplateCache)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in layouts_dirs if d.is_dir()]),
+        bytecode_cache=TemplateCache(compiled_dir) if compiled_dir else None,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -525,11 +530,50 @@ class Rendered:
     written: list[str]
 
 
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled layouts kept between builds: compiling them was 0.4 s of a 0.6 s small build.
+
+    Jinja finds a template's code by its name and file and uses it only if the source's checksum
+    matches; the folder is named after this package's code and Jinja's and Python's versions, which
+    decide what the code compiles to. Best effort: a cache that cannot be written is no cache.
+    """
+
+    def __init__(self, directory: Path):
+        super().__init__(str(directory))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception as error:  # a damaged entry: compile again
+            log.debug("compiled layout not read: %s", error)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as error:  # a read-only or full disk still builds
+            log.debug("compiled layout not kept: %s", error)
+
+
+def compiled_layouts_dir(cache_dir: Path) -> Path | None:
+    """The folder for this code's compiled layouts in a cache folder, made if need be; None if it
+    cannot be made."""
+    version = f"{code_version()}\0{jinja2.__version__}\0{sys.version_info[:2]}"
+    folder = cache_dir / f"layouts-{hashlib.sha256(version.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        log.debug("compiled layouts not kept: %s", error)
+        return None
+    return folder
+
+
 class Templates:
     """The Jinja environment and the render memo, made again when a layout or a setting changes."""
 
-    def __init__(self, layouts_dirs: list[Path]):
+    def __init__(self, layouts_dirs: list[Path], compiled_dir: Path | None = None):
         self.layouts_dirs = layouts_dirs
+        self.compiled_dir = compiled_dir
         self.key: tuple | None = None
         self.env: jinja2.Environment | None = None
         self.memo = RenderMemo()
@@ -537,7 +581,7 @@ class Templates:
     def for_site(self, settings: Settings, drafts: bool) -> tuple[jinja2.Environment, RenderMemo]:
         key = (settings, drafts, layout_stamps(self.layouts_dirs))
         if key != self.key:  # compile the layouts again, render everything
-            self.env = make_env(self.layouts_dirs)
+            self.env = make_env(self.layouts_dirs, self.compiled_dir)
             register_filters(self.env, settings.locale, settings.hijri)
             self.key, self.memo = key, RenderMemo()
         return self.env, self.memo
