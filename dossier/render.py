@@ -14,12 +14,13 @@ import logging
 import posixpath
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import arabic, dates
 from .cache import code_version, file_stamp
@@ -55,6 +56,7 @@ MEDIA_NAMES = {"video": "فيديو", "photos": "صور", "infographic": "إنف
 STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة", "draft": "مسودة"}
 # Placeholders for the root-relative prefix of links in a card, replaced for each listing depth.
 CARD_ROOT, CARD_ROOT_OR_DOT = "\ue000root\ue000", "\ue000root-or-dot\ue000"
+CARD_HEADING = "\ue000heading\ue000"  # and for its heading's level, so one render serves all
 
 
 class TemplateProblem(ContentError):
@@ -109,7 +111,7 @@ class RenderMemo:
 
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
-        self.cards: dict[tuple, tuple[Page, str]] = {}
+        self.cards: dict[str, tuple[Page, str]] = {}  # by slug
 
 
 def search_spellings(site: Site) -> dict[str, list[list[str]]]:
@@ -465,9 +467,10 @@ class Renderer:
 
         def card(page: Page, heading: str = "h2") -> Markup:
             return Markup(
-                self.card(page, heading)
+                self.card(page)
                 .replace(CARD_ROOT, root)
                 .replace(CARD_ROOT_OR_DOT, root or "./")
+                .replace(CARD_HEADING, escape(heading))
             )
 
         context = dict(
@@ -485,26 +488,26 @@ class Renderer:
         self._contexts[root] = context
         return context
 
-    def card(self, page: Page, heading: str) -> str:
+    def card(self, page: Page) -> str:
         """Render an article's card once, with placeholders where its links say how deep the
-        listing is."""
-        key = (page.slug, heading)
-        remembered = self.memo.cards.get(key)
+        listing is and where its heading's level goes."""
+        remembered = self.memo.cards.get(page.slug)
         if remembered is None or remembered[0] != page:
             context = {**self.context(CARD_ROOT), "root": CARD_ROOT_OR_DOT}
             remembered = (
                 page,
-                self.env.get_template("card.html").render(context, page=page, heading=heading),
+                self.env.get_template("card.html").render(context, page=page, heading=CARD_HEADING),
             )
-            self.memo.cards[key] = remembered
+            self.memo.cards[page.slug] = remembered
         return remembered[1]
 
     def article_of(self, slug: str | None) -> Page | None:
         """The article a timeline entry comes from."""
-        pages = self.__dict__.setdefault(
-            "_pages_by_slug", {page.slug: page for page in self.site.pages}
-        )
-        return pages.get(slug)
+        return self.pages_by_slug.get(slug)
+
+    @cached_property
+    def pages_by_slug(self) -> dict[str, Page]:
+        return {page.slug: page for page in self.site.pages}
 
     def sources_of(self, entries: list[Event]) -> list[str]:
         """The sources of the articles among timeline entries, for the timeline's filter."""
