@@ -146,6 +146,20 @@ def run_cli(
     )
 
 
+def build_command(*extra: str) -> list[str]:
+    """`build.py build` of the dossier in the working folder (its content/ into site/)."""
+    return [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--content",
+        "content",
+        "--out",
+        "site",
+        *extra,
+    ]
+
+
 def serve_command(root: Path, port: int) -> list[str]:
     """`build.py serve` on the dossier at ``root`` (its content/, seeds/ and site/), on
     127.0.0.1:``port``, opening no browser; run it with CLI_ENV."""

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TINY_GAZETTEER, free_port, make_site, page, wait_for
+from conftest import ROOT, TINY_GAZETTEER, build_command, free_port, make_site, page, wait_for
 from test_crash_build import describe_difference, search_index_pages, snapshot
 
 from dossier.search_source import indexed_pages
@@ -39,16 +39,7 @@ def dossier_files(version: int) -> dict[str, str]:
 
 
 def start_build(root: Path, *extra: str) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        str(ROOT / "build.py"),
-        "build",
-        "--content",
-        "content",
-        "--out",
-        "site",
-        *extra,
-    ]
+    command = build_command(*extra)
     return subprocess.Popen(
         command,
         cwd=root,

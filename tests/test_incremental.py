@@ -206,66 +206,24 @@ def test_a_preview_build_into_the_same_site_voids_the_command_lines_record(dossi
 
 def test_a_stale_or_corrupt_cache_is_ignored(dossier):
     out = dossier / "site"
-    assert (
-        run_cli(
-            "build",
-            "--no-search",
-            "--content",
-            str(dossier / "content"),
-            "--out",
-            str(out),
-            cwd=dossier,
-        ).returncode
-        == 0
-    )
+    cli_build(dossier)
     cache = dossier / ".site.cache.json"
     assert cache.exists()
     cache.write_text('{"key": {"code": "old"}, "pages": {"x": 1}}', encoding="utf-8")
     shutil.rmtree(out)
-    assert (
-        run_cli(
-            "build",
-            "--no-search",
-            "--content",
-            str(dossier / "content"),
-            "--out",
-            str(out),
-            cwd=dossier,
-        ).returncode
-        == 0
-    )
+    cli_build(dossier)
     assert site_files(out) == cold_build(dossier)
     cache.write_bytes(b"\x00\xff not json")
     edit(dossier / "content" / "more-05.md", "فقرة أولى", "فقرة معدلة")
-    assert (
-        run_cli(
-            "build",
-            "--no-search",
-            "--content",
-            str(dossier / "content"),
-            "--out",
-            str(out),
-            cwd=dossier,
-        ).returncode
-        == 0
-    )
+    cli_build(dossier)
     assert site_files(out) == cold_build(dossier)
 
 
 def test_no_op_build_is_skipped_but_a_removed_site_is_rebuilt(dossier):
-    args = (
-        "build",
-        "--no-search",
-        "--content",
-        str(dossier / "content"),
-        "--out",
-        str(dossier / "site"),
-    )
-    assert run_cli(*args, cwd=dossier).returncode == 0
-    again = run_cli(*args, cwd=dossier)
-    assert again.returncode == 0 and "0 file(s) changed" in again.stderr
+    cli_build(dossier)
+    assert "0 file(s) changed" in cli_build(dossier).stderr
     shutil.rmtree(dossier / "site")
-    assert run_cli(*args, cwd=dossier).returncode == 0
+    cli_build(dossier)
     assert site_files(dossier / "site") == cold_build(dossier)
 
 

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TINY_SITE, make_site, page
+from conftest import ROOT, TINY_SITE, build_command, make_site, page
 
 SEARCH_DIR = "pagefind"
 # A stand-in for `python -m pagefind` that runs the real one, then damages what it wrote and still
@@ -42,16 +42,7 @@ def index_bytes(site: Path) -> dict[str, bytes]:
 
 
 def build(root: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    command = [
-        sys.executable,
-        str(ROOT / "build.py"),
-        "build",
-        "--content",
-        "content",
-        "--out",
-        "site",
-        *extra,
-    ]
+    command = build_command(*extra)
     return subprocess.run(
         command,
         cwd=root,
