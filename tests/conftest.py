@@ -146,6 +146,12 @@ def run_cli(
     )
 
 
+def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`build.py build --no-search` of the dossier at ``root`` (its content/ into site/)."""
+    content, site = str(root / "content"), str(root / "site")
+    return run_cli("build", "--no-search", "--content", content, "--out", site, *extra, cwd=root)
+
+
 def build_command(*extra: str) -> list[str]:
     """`build.py build` of the dossier in the working folder (its content/ into site/)."""
     return [

@@ -3,22 +3,12 @@ allowed."""
 
 from __future__ import annotations
 
-from conftest import make_site, run_cli
+from conftest import build_site, make_site
 from test_serve import bump, preview_for, rebuild
 
 from dossier.serve import with_banner
 
-
-def build(root):
-    return run_cli(
-        "build",
-        "--no-search",
-        "--content",
-        str(root / "content"),
-        "--out",
-        str(root / "site"),
-        cwd=root,
-    )
+build = build_site
 
 
 def test_near_miss_top_level_key_fails_the_build_at_its_line(tiny_site):

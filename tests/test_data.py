@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import TINY_SITE, make_site, run_cli
+from conftest import TINY_SITE, build_site, make_site
 
 BASE = "https://example.org/dossier/"
 EVENTS = """\
@@ -33,17 +33,7 @@ def site(tmp_path_factory) -> Path:
             "content/_data/entities.yaml": GAZETTEER,
         },
     )
-    result = run_cli(
-        "build",
-        "--no-search",
-        "--content",
-        str(root / "content"),
-        "--out",
-        str(root / "site"),
-        "--base-url",
-        BASE,
-        cwd=root,
-    )
+    result = build_site(root, "--base-url", BASE)
     assert result.returncode == 0, result.stderr
     return root / "site"
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TINY_SITE, make_site, page, run_cli, site_files
+from conftest import TINY_SITE, build_site, make_site, page, run_cli, site_files
 
 from dossier.builder import Builder, BuildOptions
 
@@ -270,15 +270,7 @@ def test_a_large_timeline_splits_by_year_then_month_and_loses_no_entry(tmp_path,
 
 
 def cli_build(root: Path):
-    result = run_cli(
-        "build",
-        "--no-search",
-        "--content",
-        str(root / "content"),
-        "--out",
-        str(root / "site"),
-        cwd=root,
-    )
+    result = build_site(root)
     assert result.returncode == 0, result.stderr
     return result
 
