@@ -47,7 +47,7 @@ from .render import (
     layout_stamps,
     static_files,
 )
-from .render_keys import KeptOutputs, page_fingerprint
+from .render_keys import KeptOutputs, KeyDigests, page_fingerprint
 from .search import drop_index, index_site
 from .write import SITE_MARKER, InPlaceWriter, StagingWriter, site_stamp
 
@@ -274,7 +274,8 @@ class Builder:
             and self.cache.record.get("site") == list(site_stamp(self.site_dir) or [None])
         )
         fingerprints = {src_path: entry[2] for src_path, entry in self.cache.pages.items()}
-        return KeptOutputs(record["keys"] if usable else {}, target.present, fingerprints, context)
+        keys = KeyDigests(fingerprints, site.pages)
+        return KeptOutputs(record["keys"] if usable else {}, target.present, keys, context)
 
     def _shown(self, source: str) -> str:
         """An output's source as messages show it: an article by its file (content/x.md)."""

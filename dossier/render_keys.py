@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from typing import Iterable
 
-from .pages import Page
+from .pages import Event, Page
 
 
 def page_fingerprint(page: Page) -> str:
@@ -19,26 +20,53 @@ def page_fingerprint(page: Page) -> str:
     return hashlib.sha256(repr(page).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def key_digest(key: tuple, fingerprints: dict[str, str]) -> str:
-    """A digest of a render key, with each page taken by its fingerprint (by src_path)."""
-    digest = hashlib.sha256()
-    _feed(digest, key, fingerprints)
-    return digest.hexdigest()[:20]
+class KeyDigests:
+    """Digests of render keys, each made of the tokens of what the key holds: a page is its
+    fingerprint, an event of a page is that page's fingerprint and its place among the page's
+    events, and anything else is encoded once per build, however many keys hold it."""
 
+    def __init__(self, fingerprints: dict[str, str], pages: Iterable[Page] = ()):
+        self.fingerprints = fingerprints  # of each page, by src_path
+        self.pages = pages  # whose events a key may hold
+        self.tokens: dict[int, tuple[object, bytes]] = {}  # by id, with the object kept alive
+        self.events_learnt = False
+        self.encoded = 0  # dataclass objects encoded field by field: the work, for tests
 
-def _feed(digest, value, fingerprints: dict[str, str]) -> None:
-    if isinstance(value, Page):
-        digest.update(b"\x01" + fingerprints[value.src_path].encode())
-    elif isinstance(value, (tuple, list)):
-        digest.update(b"\x02%d" % len(value))
-        for item in value:
-            _feed(digest, item, fingerprints)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        digest.update(b"\x03" + type(value).__name__.encode())
-        for field in _fields(type(value)):
-            _feed(digest, getattr(value, field), fingerprints)
-    else:
-        digest.update(b"\x04" + repr(value).encode("utf-8", "surrogatepass"))
+    def digest(self, key: tuple) -> str:
+        return hashlib.sha256(self.token(key)).hexdigest()[:20]
+
+    def token(self, value: object) -> bytes:
+        kind = type(value)
+        if kind is Page:
+            return b"\x01" + self.fingerprints[value.src_path].encode()
+        if kind is tuple or kind is list:
+            return b"\x02%d\x00" % len(value) + b"\x00".join(map(self.token, value))
+        remembered = self.tokens.get(id(value))
+        if remembered is not None:
+            return remembered[1]
+        if kind is Event:
+            if value.is_article:  # made from its page alone (collect.article_event)
+                return b"\x06" + self.fingerprints[value.src_path].encode()
+            if not self.events_learnt:
+                self._learn_events()
+                return self.token(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            self.encoded += 1
+            fields = (getattr(value, name) for name in _fields(kind))
+            token = b"\x03" + kind.__name__.encode() + self.token(tuple(fields))
+        else:
+            token = b"\x04" + repr(value).encode("utf-8", "surrogatepass")
+        if kind is not str:  # a string is cheap to encode again and may be a short-lived one
+            self.tokens[id(value)] = (value, token)
+        return token
+
+    def _learn_events(self) -> None:
+        """Token every page's events by the page's fingerprint: its fingerprint covers them."""
+        self.events_learnt = True
+        for page in self.pages:
+            fingerprint = self.fingerprints[page.src_path]
+            for number, event in enumerate(page.events):
+                self.tokens[id(event)] = (event, b"\x05%s:%d" % (fingerprint.encode(), number))
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -58,15 +86,15 @@ class KeptOutputs:
         self,
         previous: dict[str, str],
         present: set[str],
-        fingerprints: dict[str, str],
+        keys: KeyDigests,
         context: str,
     ):
         self.previous = previous  # by output path, from the last build's record
         self.present = present  # output paths in site/ now
-        self.fingerprints = fingerprints  # of each page, by src_path
+        self.keys = keys  # digests of render keys
         self.context = context  # a digest of the settings and data files every output depends on
         self.digests: dict[str, str] = {}  # this build's, by output path
 
     def holds(self, output_path: str, key: tuple) -> bool:
-        digest = self.digests[output_path] = key_digest(key, self.fingerprints)
+        digest = self.digests[output_path] = self.keys.digest(key)
         return self.previous.get(output_path) == digest and output_path in self.present
