@@ -170,7 +170,7 @@ class Builder:
                 kept = self.kept_outputs(site, inputs, target)
                 rendered = self.render(site, target, kept, clock)
                 changed = target.write(rendered, index=self.index(clock))
-            self.remember(inputs, site, kept, changed, clock)
+            self.remember(inputs, site, kept, rendered.parts, changed, clock)
         except ContentErrors as group:
             return clock.failed(group.errors)
         except ContentError as error:
@@ -219,6 +219,7 @@ class Builder:
             root_path=self.options.root_path,
             put=target.put,
             kept=kept,
+            fingerprints={src_path: entry[2] for src_path, entry in self.cache.pages.items()},
         )
         rendered = renderer.render_all(static_files(self.layouts_dirs))
         rendered.outputs.append(Output(SITE_MARKER, MARKER_TEXT))
@@ -244,13 +245,14 @@ class Builder:
         inputs: Inputs,
         site: Site,
         kept: KeptOutputs | None,
+        parts: dict[str, list[str]],
         changed: list[str],
         clock: Timings,
     ) -> None:
         """Record what this build read and left in site/, for the next one."""
         clock.lap("write")
         if kept is not None:
-            self.cache.outputs = {"context": kept.context, "keys": kept.digests}
+            self.cache.outputs = {"context": kept.context, "keys": kept.digests, "parts": parts}
         if self.writer.keeps_record:
             inputs_digest = self._digest_inputs(inputs.fresh)
             self.cache.save(inputs_digest, site_stamp(self.site_dir), len(site.pages))
@@ -275,7 +277,8 @@ class Builder:
         )
         fingerprints = {src_path: entry[2] for src_path, entry in self.cache.pages.items()}
         keys = KeyDigests(fingerprints, site.pages)
-        return KeptOutputs(record["keys"] if usable else {}, target.present, keys, context)
+        parts = record.get("parts") if usable and isinstance(record.get("parts"), dict) else {}
+        return KeptOutputs(record["keys"] if usable else {}, target.present, keys, context, parts)
 
     def _shown(self, source: str) -> str:
         """An output's source as messages show it: an article by its file (content/x.md)."""

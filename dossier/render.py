@@ -13,7 +13,7 @@ import json
 import logging
 import posixpath
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -112,6 +112,7 @@ class RenderMemo:
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
         self.cards: dict[str, tuple[Page, str]] = {}  # by slug
+        self.parts: dict[str, list[str]] = {}  # the print edition's, by src_path (PrintPart)
 
 
 def search_spellings(site: Site) -> dict[str, list[list[str]]]:
@@ -142,6 +143,7 @@ class Renderer:
         root_path: str | None = None,
         put: Callable[[str, bytes], bool] | None = None,
         kept: KeptOutputs | None = None,
+        fingerprints: dict[str, str] | None = None,
     ):
         self.env = env
         self.put = put  # the writer's: takes each output in the worker, says if its bytes changed
@@ -156,6 +158,11 @@ class Renderer:
         self.root_path = root_path if root_path is not None else _url_path(site.settings.base_url)
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
+        self.fingerprints = fingerprints or {}  # of each page, by src_path
+        # the print edition's parts as the last build left them, and those rendered by this job
+        self.parts = kept.parts if kept is not None else self.memo.parts
+        self.fresh_parts: dict[str, list[str]] = {}
+        self._part_macros: dict[str, object] = {}  # print_parts.html's, by root
 
     def render_all(self, static: dict[str, Path]) -> Rendered:
         """Render every output of the site, in a stable order: plan, then render on every core."""
@@ -168,12 +175,26 @@ class Renderer:
         if problems:
             raise problems[0]
         rendered = Rendered([], len(jobs), [])
+        fresh_parts = {}
         results_in_order = iter(results)
         for item in planned:
             if isinstance(item, Job):
-                item = self.finished(item, next(results_in_order), rendered.written)
+                result = next(results_in_order)
+                if isinstance(result, WithParts):
+                    result, fresh_parts = result.result, {**fresh_parts, **result.parts}
+                item = self.finished(item, result, rendered.written)
             rendered.outputs.append(item)
+        rendered.parts = self.memo.parts = self.current_parts(fresh_parts)
         return rendered
+
+    def current_parts(self, fresh: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The print edition's part of each page, as it stands after this render."""
+        parts = {}
+        for page in self.site.pages:
+            part = fresh.get(page.src_path) or self.parts.get(page.src_path)
+            if part is not None and part[0] == self.fingerprints.get(page.src_path):
+                parts[page.src_path] = part
+        return parts
 
     def finished(self, job: Job, result: bytes | bool, written: list[str]) -> Output:
         """A job's output with its bytes; or, when the writer took them (put), without them."""
@@ -194,16 +215,16 @@ class Renderer:
             except jinja2.TemplateError:
                 pass
 
-    def run_job(self, job: Job) -> bytes | bool | ContentError:
+    def run_job(self, job: Job) -> bytes | bool | WithParts | ContentError:
         """Render one job; with ``put``, hand its bytes to the writer at once (in the worker) and
-        return whether they changed."""
+        return whether they changed; with the print edition's parts it rendered, if any."""
+        self.fresh_parts = {}
         try:
             data = self.render(job.output_path, job.template_name, job.context)
-            return self.put(job.output_path, data) if self.put is not None else data
-        except (
-            ContentError
-        ) as problem:  # returned, not raised: it may have to travel back from a worker
+            result = self.put(job.output_path, data) if self.put is not None else data
+        except ContentError as problem:  # returned, not raised: it may travel back from a worker
             return problem
+        return WithParts(result, self.fresh_parts) if self.fresh_parts else result
 
     def plan(self, static: dict[str, Path]) -> list[Output | Job]:
         """Every output of the site: those the memo holds as they are, the rest as jobs to render.
@@ -484,6 +505,7 @@ class Renderer:
             sources_of=self.sources_of,
             absolute=lambda target: absolute_url(self.base_url, target),
             updated=self.updated,
+            print_part=lambda page: self.print_part(page, root),
         )
         self._contexts[root] = context
         return context
@@ -500,6 +522,20 @@ class Renderer:
             )
             self.memo.cards[page.slug] = remembered
         return remembered[1]
+
+    def print_part(self, page: Page, root: str) -> PrintPart:
+        """An article's lines in the print edition (print_parts.html), rendered again only when
+        its page changed: kept between builds with its page's fingerprint."""
+        fingerprint = self.fingerprints.get(page.src_path)
+        part = self.fresh_parts.get(page.src_path) or self.parts.get(page.src_path)
+        if fingerprint is None or not _part_of(part, fingerprint, root):
+            if root not in self._part_macros:
+                template = self.env.get_template("print_parts.html")
+                self._part_macros[root] = template.make_module(self.context(root))
+            macros = self._part_macros[root]
+            part = [fingerprint, root, str(macros.contents(page)), str(macros.article(page))]
+            self.fresh_parts[page.src_path] = part
+        return PrintPart(Markup(part[2]), Markup(part[3]))
 
     def article_of(self, slug: str | None) -> Page | None:
         """The article a timeline entry comes from."""
@@ -531,6 +567,33 @@ class Rendered:
     outputs: list[Output]
     count: int
     written: list[str]
+    parts: dict[str, list[str]] = field(default_factory=dict)  # the print edition's, by src_path
+
+
+@dataclass(frozen=True)
+class WithParts:
+    """A job's result, with the print edition's parts it rendered (by src_path)."""
+
+    result: bytes | bool
+    parts: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class PrintPart:
+    """An article's lines in the print edition: its line in the contents, and the article."""
+
+    contents: Markup
+    article: Markup
+
+
+def _part_of(part: object, fingerprint: str, root: str) -> bool:
+    """Whether a kept part was rendered from this page (by its fingerprint) at this depth."""
+    return (
+        isinstance(part, list)
+        and len(part) == 4
+        and part[:2] == [fingerprint, root]
+        and all(isinstance(text, str) for text in part[2:])
+    )
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):

@@ -1,0 +1,104 @@
+"""The print edition is assembled from a part per article, kept while the article is unchanged:
+one edit renders one part again, from the command line's cache or the preview's memory, and the
+edition stays byte for byte a cold build's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from conftest import TINY_SITE, make_site, page, site_files
+
+from dossier.builder import Builder, BuildOptions
+
+ARTICLES = {
+    f"content/meeting-{n:02d}.md": page(
+        f"اجتماع رقم {n} في الحسكة",
+        f"2020-{n % 12 + 1:02d}-{n % 27 + 1:02d}",
+        places=["الحسكة"],
+        people=["اسبر"] if n % 2 else [],
+        body=f"نص الاجتماع {n} بالتفصيل.",
+    )
+    for n in range(30)
+}
+
+
+@pytest.fixture
+def dossier(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "dossier", {**TINY_SITE, **ARTICLES})
+
+
+@pytest.fixture
+def parts_rendered(monkeypatch) -> list[str]:
+    """The pages whose print part was rendered (print_parts.html's article macro), in order."""
+    rendered: list[str] = []
+    make_module = jinja2.Template.make_module
+
+    def counting_module(template, *args, **kwargs):
+        module = make_module(template, *args, **kwargs)
+        if template.name != "print_parts.html":
+            return module
+        article = module.article
+
+        def counted(page):
+            rendered.append(page.src_path)
+            return article(page)
+
+        module.article = counted
+        return module
+
+    monkeypatch.setattr(jinja2.Template, "make_module", counting_module)
+    return rendered
+
+
+def cold_print(root: Path) -> bytes:
+    out = root.parent / "cold"
+    shutil.rmtree(out, ignore_errors=True)
+    options = BuildOptions(root / "content", out, search=False)
+    assert not Builder.for_cli(options, keep_cache=False).build().errors
+    return site_files(out)["print/index.html"]
+
+
+def edit_one(root: Path) -> None:
+    path = root / "content" / "meeting-07.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("بالتفصيل", "باختصار"), "utf-8")
+
+
+def test_the_command_line_renders_again_only_the_edited_articles_part(dossier, parts_rendered):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    assert len(parts_rendered) == len(ARTICLES) + 4  # every article once, the tiny site's too
+    parts_rendered.clear()
+    edit_one(dossier)
+    assert not Builder.for_cli(options).build().errors  # a new run: the parts come from the cache
+    assert parts_rendered == ["meeting-07.md"]
+    printed = site_files(dossier / "site")["print/index.html"]
+    assert "نص الاجتماع 7 باختصار" in printed.decode()
+    assert printed == cold_print(dossier)
+
+
+def test_the_preview_keeps_the_parts_in_memory(dossier, parts_rendered):
+    builder = Builder.for_preview(BuildOptions(dossier / "content", dossier / "site"))
+    assert not builder.build().errors
+    parts_rendered.clear()
+    edit_one(dossier)
+    assert not builder.build().errors
+    assert parts_rendered == ["meeting-07.md"]
+    assert site_files(dossier / "site")["print/index.html"] == cold_print(dossier)
+
+
+def test_a_changed_layout_renders_every_part_again(dossier, parts_rendered):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    parts_rendered.clear()
+    layouts = dossier / "layouts"
+    layouts.mkdir()
+    builtin = Path(__file__).resolve().parent.parent / "layouts" / "print_parts.html"
+    text = builtin.read_text(encoding="utf-8").replace("<h2 id=", '<h2 class="طباعة" id=')
+    (layouts / "print_parts.html").write_text(text, encoding="utf-8")
+    assert not Builder.for_cli(options).build().errors
+    assert len(parts_rendered) == len(ARTICLES) + 4
+    printed = site_files(dossier / "site")["print/index.html"].decode()
+    assert printed.count('<h2 class="طباعة"') == len(ARTICLES) + 4
