@@ -1,7 +1,8 @@
 """The page cache: parsed pages kept between builds (PageCache), and between runs of the command
 line as JSON beside the site folder.
 
-JSON, not pickle: a cache file is data, safe to read whatever wrote it. It is keyed by the code
+JSON, not pickle: a cache file is data, safe to read whatever wrote it; orjson reads and writes
+it several times faster than the standard library. It is keyed by the code
 that made it and the versions of Python and of the libraries that shape the output, so an upgrade
 never reuses pages or outputs made by the old versions; anything unreadable is ignored and the
 pages are parsed again. Files are known by their stamp (times, size, inode), and by their bytes
@@ -13,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
-import json
 import logging
 import os
 import platform
 from pathlib import Path
 from types import MappingProxyType
+
+import orjson
 
 from .dates import PartialDate
 from .pages import Event, Page
@@ -121,9 +123,9 @@ def read_cache(path: Path, key: dict) -> dict:
     pages.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            header = json.loads(handle.readline())
-    except (OSError, ValueError, UnicodeDecodeError):
+        with open(path, "rb") as handle:
+            header = orjson.loads(handle.readline())
+    except (OSError, ValueError):  # orjson's decode errors are ValueErrors
         return {}
     if (
         not isinstance(header, dict)
@@ -138,12 +140,12 @@ def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dic
     """The pages in the cache, by path, each with the stamp of its file and its fingerprint, and the
     record of the outputs the last build left in site/ ({"context", "keys"}); empty if unusable."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            header = json.loads(handle.readline())
+        with open(path, "rb") as handle:
+            header = orjson.loads(handle.readline())
             if not isinstance(header, dict) or header.get("key") != key:
                 return {}, {}
-            data = json.loads(handle.read())
-    except (OSError, ValueError, UnicodeDecodeError):
+            data = orjson.loads(handle.read())
+    except (OSError, ValueError):
         return {}, {}
     if not isinstance(data, dict):
         return {}, {}
@@ -162,12 +164,11 @@ def write_cache(
         encoded = encode_page(page)
         if encoded is not None:
             entries[page_path] = {"stamp": list(stamp), "page": encoded, "fingerprint": fingerprint}
-    header = json.dumps({"key": key, "build": build}, ensure_ascii=False) + "\n"
-    # dumps, not dump: dump streams through the pure-Python encoder, several times slower
-    body = json.dumps({"pages": entries, "outputs": outputs}, ensure_ascii=False)
     try:
-        atomic_write(path, (text.encode("utf-8") for text in (header, body)), durable=False)
-    except (OSError, ValueError) as error:  # unwritable, or a name not UTF-8: next build is slower
+        header = orjson.dumps({"key": key, "build": build}) + b"\n"
+        body = orjson.dumps({"pages": entries, "outputs": outputs})
+        atomic_write(path, (header, body), durable=False)
+    except (OSError, TypeError, ValueError) as error:  # unwritable, or text not UTF-8
         log.debug("could not write the page cache %s: %s", path, error)
 
 
@@ -188,9 +189,9 @@ def cached_pages(data: dict) -> dict[str, CachedPage]:
 def encode_page(page: Page) -> dict | None:
     meta = dict(page.meta)
     try:
-        if json.loads(json.dumps(meta)) != meta:
-            return None  # e.g. a YAML set or a number key: parse that page again next time
-    except (TypeError, ValueError):
+        if orjson.loads(orjson.dumps(meta)) != meta:
+            return None  # e.g. a YAML date or tuple: parse that page again next time
+    except (TypeError, ValueError):  # e.g. a YAML set or a number key
         return None
     return {
         **{name: getattr(page, name) for name in PAGE_FIELDS},
