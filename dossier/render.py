@@ -525,7 +525,9 @@ class Renderer:
 
     def print_part(self, page: Page, root: str) -> PrintPart:
         """An article's lines in the print edition (print_parts.html), rendered again only when
-        its page changed: kept between builds with its page's fingerprint."""
+        its page changed: kept between builds with its page's fingerprint, and without the
+        article's body, which the page holds already: [fingerprint, root, contents line, the
+        article before its body, after it] (None after it: no body in it)."""
         fingerprint = self.fingerprints.get(page.src_path)
         part = self.fresh_parts.get(page.src_path) or self.parts.get(page.src_path)
         if fingerprint is None or not _part_of(part, fingerprint, root):
@@ -533,9 +535,13 @@ class Renderer:
                 template = self.env.get_template("print_parts.html")
                 self._part_macros[root] = template.make_module(self.context(root))
             macros = self._part_macros[root]
-            part = [fingerprint, root, str(macros.contents(page)), str(macros.article(page))]
+            article = str(macros.article(page))
+            before, body, after = article.partition(page.html) if page.html else (article, "", "")
+            cut = [before, after] if body else [article, None]
+            part = [fingerprint, root, str(macros.contents(page)), *cut]
             self.fresh_parts[page.src_path] = part
-        return PrintPart(Markup(part[2]), Markup(part[3]))
+        article = part[3] if part[4] is None else part[3] + page.html + part[4]
+        return PrintPart(Markup(part[2]), Markup(article))
 
     def article_of(self, slug: str | None) -> Page | None:
         """The article a timeline entry comes from."""
@@ -590,9 +596,10 @@ def _part_of(part: object, fingerprint: str, root: str) -> bool:
     """Whether a kept part was rendered from this page (by its fingerprint) at this depth."""
     return (
         isinstance(part, list)
-        and len(part) == 4
+        and len(part) == 5
         and part[:2] == [fingerprint, root]
-        and all(isinstance(text, str) for text in part[2:])
+        and all(isinstance(text, str) for text in part[2:4])
+        and isinstance(part[4], (str, type(None)))
     )
 
 
