@@ -245,7 +245,7 @@ class Builder:
         inputs: Inputs,
         site: Site,
         kept: KeptOutputs | None,
-        parts: dict[str, list[str]],
+        parts: dict[str, dict[str, list]],
         changed: list[str],
         clock: Timings,
     ) -> None:

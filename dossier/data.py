@@ -83,34 +83,62 @@ def as_json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def articles_csv(records: list[dict]) -> bytes:
-    """The articles as CSV, a row each, lists joined by LIST_SEPARATOR; a BOM for spreadsheets."""
+def json_list(items: list[str]) -> bytes:
+    """What as_json gives for a list, from its items as json_item gives them."""
+    return ("[\n " + ",\n ".join(items) + "\n]\n").encode("utf-8") if items else as_json([])
+
+
+def json_item(value: object) -> str:
+    """A value as as_json writes it as an item of a list: one level deeper (a string holds no
+    line break: JSON escapes it)."""
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
+
+
+def csv_row(record: dict) -> str:
+    """An article's row of the CSV, lists joined by LIST_SEPARATOR."""
+    provenance = record["provenance"] or {}
+    row = {
+        **record,
+        **{kind: LIST_SEPARATOR.join(record[kind]) for kind in KINDS},
+        "provenance_seed": provenance.get("seed"),
+        "provenance_sha256": provenance.get("sha256"),
+        "provenance_lines": "-".join(map(str, provenance.get("lines") or [])),
+    }
+    return csv_line(["" if row[field] is None else row[field] for field in ARTICLE_FIELDS])
+
+
+def csv_line(cells: list) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ARTICLE_FIELDS)
-    for record in records:
-        provenance = record["provenance"] or {}
-        row = {
-            **record,
-            **{kind: LIST_SEPARATOR.join(record[kind]) for kind in KINDS},
-            "provenance_seed": provenance.get("seed"),
-            "provenance_sha256": provenance.get("sha256"),
-            "provenance_lines": "-".join(map(str, provenance.get("lines") or [])),
-        }
-        writer.writerow(["" if row[field] is None else row[field] for field in ARTICLE_FIELDS])
-    return "\ufeff".encode("utf-8") + out.getvalue().encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
-def data_files(site: Site, base_url: str) -> dict[str, bytes]:
-    """Every data file by its output path."""
-    articles = [article_record(page, base_url) for page in site.pages]
+def articles_csv(rows: list[str]) -> bytes:
+    """The articles as CSV, a row each (csv_row); a BOM for spreadsheets."""
+    text = csv_line(list(ARTICLE_FIELDS)) + "".join(rows)
+    return "\ufeff".encode("utf-8") + text.encode("utf-8")
+
+
+def article_lines(page: Page, base_url: str) -> tuple[str, str]:
+    """An article's item in articles.json and its row in articles.csv."""
+    record = article_record(page, base_url)
+    return json_item(record), csv_row(record)
+
+
+def data_files(
+    site: Site, base_url: str, lines: list[tuple[str, str]] | None = None
+) -> dict[str, bytes]:
+    """Every data file by its output path; ``lines`` are each article's (article_lines), in the
+    site's order, when they were kept from an earlier build."""
+    if lines is None:
+        lines = [article_lines(page, base_url) for page in site.pages]
     events = [event_record(event, base_url) for event in site.timeline if not event.is_article]
     return dict(
         zip(
             DATA_FILES,
             (
-                as_json(articles),
-                articles_csv(articles),
+                json_list([item for item, _ in lines]),
+                articles_csv([row for _, row in lines]),
                 as_json(events),
                 as_json(entity_records(site, base_url)),
             ),

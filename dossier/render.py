@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from . import arabic, dates
 from .cache import code_version, file_stamp
 from .collect import YearGroup, group_timeline, story
-from .data import DATA_DIR, DATA_FILES, data_files
+from .data import DATA_DIR, DATA_FILES, article_lines, data_files
 from .errors import ContentError
 from .gazetteer import KIND_NAMES, KINDS
 from .pages import Event, Output, Page, Settings, Site, absolute_url, article_path
@@ -112,7 +112,8 @@ class RenderMemo:
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
         self.cards: dict[str, tuple[Page, str]] = {}  # by slug
-        self.parts: dict[str, list[str]] = {}  # the print edition's, by src_path (PrintPart)
+        # per page, by src_path: "print" the print edition's part, "data" its data files' lines
+        self.parts: dict[str, dict[str, list]] = {}
 
 
 def search_spellings(site: Site) -> dict[str, list[list[str]]]:
@@ -159,9 +160,11 @@ class Renderer:
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
         self.fingerprints = fingerprints or {}  # of each page, by src_path
-        # the print edition's parts as the last build left them, and those rendered by this job
-        self.parts = kept.parts if kept is not None else self.memo.parts
-        self.fresh_parts: dict[str, list[str]] = {}
+        # per-page parts as the last build left them (see RenderMemo), those rendered by this job
+        kept_parts = kept.parts if kept is not None else self.memo.parts
+        self.print_parts: dict[str, list] = kept_parts.get("print") or {}
+        self.data_parts: dict[str, list] = kept_parts.get("data") or {}
+        self.fresh_parts: dict[str, list] = {}
         self._part_macros: dict[str, object] = {}  # print_parts.html's, by root
 
     def render_all(self, static: dict[str, Path]) -> Rendered:
@@ -187,14 +190,14 @@ class Renderer:
         rendered.parts = self.memo.parts = self.current_parts(fresh_parts)
         return rendered
 
-    def current_parts(self, fresh: dict[str, list[str]]) -> dict[str, list[str]]:
-        """The print edition's part of each page, as it stands after this render."""
-        parts = {}
+    def current_parts(self, fresh: dict[str, list]) -> dict[str, dict[str, list]]:
+        """The per-page parts as they stand after this render (see RenderMemo.parts)."""
+        prints = {}
         for page in self.site.pages:
-            part = fresh.get(page.src_path) or self.parts.get(page.src_path)
+            part = fresh.get(page.src_path) or self.print_parts.get(page.src_path)
             if part is not None and part[0] == self.fingerprints.get(page.src_path):
-                parts[page.src_path] = part
-        return parts
+                prints[page.src_path] = part
+        return {"print": prints, "data": self.data_parts}
 
     def finished(self, job: Job, result: bytes | bool, written: list[str]) -> Output:
         """A job's output with its bytes; or, when the writer took them (put), without them."""
@@ -356,9 +359,10 @@ class Renderer:
         if remembered is not None and remembered[0] == key:
             files = {path: self.memo.outputs[path][1] for path in DATA_FILES}
         else:
+            lines = self.article_lines()
             files = {
                 path: Output(path, data, "data")
-                for path, data in data_files(self.site, self.base_url).items()
+                for path, data in data_files(self.site, self.base_url, lines).items()
             }
             self.memo.outputs.update({path: (key, output) for path, output in files.items()})
         sizes = {path.rsplit("/", 1)[1]: len(output.data or b"") for path, output in files.items()}
@@ -373,6 +377,17 @@ class Renderer:
             key=(tuple(sorted(sizes.items())), len(self.site.pages), events, entities),
         )
         return [*files.values(), about]
+
+    def article_lines(self) -> list[tuple[str, str]]:
+        """Each article's lines in the data files, made again only for the pages that changed."""
+        kept, self.data_parts = self.data_parts, {}
+        for page in self.site.pages:
+            fingerprint = self.fingerprints.get(page.src_path)
+            part = kept.get(page.src_path)
+            if fingerprint is None or not _part_of(part, [fingerprint], 3):
+                part = [fingerprint, *article_lines(page, self.base_url)]
+            self.data_parts[page.src_path] = part
+        return [(part[1], part[2]) for part in self.data_parts.values()]
 
     def print_edition(self) -> Output | Job:
         """The whole dossier as one document to print: its articles oldest first (undated last),
@@ -529,8 +544,8 @@ class Renderer:
         article's body, which the page holds already: [fingerprint, root, contents line, the
         article before its body, after it] (None after it: no body in it)."""
         fingerprint = self.fingerprints.get(page.src_path)
-        part = self.fresh_parts.get(page.src_path) or self.parts.get(page.src_path)
-        if fingerprint is None or not _part_of(part, fingerprint, root):
+        part = self.fresh_parts.get(page.src_path) or self.print_parts.get(page.src_path)
+        if fingerprint is None or not _part_of(part, [fingerprint, root], 5):
             if root not in self._part_macros:
                 template = self.env.get_template("print_parts.html")
                 self._part_macros[root] = template.make_module(self.context(root))
@@ -573,7 +588,7 @@ class Rendered:
     outputs: list[Output]
     count: int
     written: list[str]
-    parts: dict[str, list[str]] = field(default_factory=dict)  # the print edition's, by src_path
+    parts: dict[str, dict[str, list]] = field(default_factory=dict)  # see RenderMemo.parts
 
 
 @dataclass(frozen=True)
@@ -592,14 +607,14 @@ class PrintPart:
     article: Markup
 
 
-def _part_of(part: object, fingerprint: str, root: str) -> bool:
-    """Whether a kept part was rendered from this page (by its fingerprint) at this depth."""
+def _part_of(part: object, made_from: list[str], size: int) -> bool:
+    """Whether a kept part (a list of texts and Nones) was made from this (a page's fingerprint,
+    and a depth for a print part)."""
     return (
         isinstance(part, list)
-        and len(part) == 5
-        and part[:2] == [fingerprint, root]
-        and all(isinstance(text, str) for text in part[2:4])
-        and isinstance(part[4], (str, type(None)))
+        and len(part) == size
+        and part[: len(made_from)] == made_from
+        and all(isinstance(text, (str, type(None))) for text in part)
     )
 
 

@@ -88,14 +88,14 @@ class KeptOutputs:
         present: set[str],
         keys: KeyDigests,
         context: str,
-        parts: dict[str, list[str]] | None = None,
+        parts: dict[str, dict[str, list]] | None = None,
     ):
         self.previous = previous  # by output path, from the last build's record
         self.present = present  # output paths in site/ now
         self.keys = keys  # digests of render keys
         self.context = context  # a digest of the settings and data files every output depends on
         self.digests: dict[str, str] = {}  # this build's, by output path
-        self.parts = parts or {}  # the print edition's, by src_path (render.Renderer.print_part)
+        self.parts = parts or {}  # per page, the last build's (render.RenderMemo.parts)
 
     def holds(self, output_path: str, key: tuple) -> bool:
         digest = self.digests[output_path] = self.keys.digest(key)

@@ -1,6 +1,6 @@
-"""The print edition is assembled from a part per article, kept while the article is unchanged:
-one edit renders one part again, from the command line's cache or the preview's memory, and the
-edition stays byte for byte a cold build's."""
+"""The print edition and the articles' data files are assembled from a part per article, kept
+while the article is unchanged: one edit makes one part again, from the command line's cache or
+the preview's memory, and the files stay byte for byte a cold build's."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import TINY_SITE, make_site, page, site_files
+from hypothesis import given
+from hypothesis import strategies as st
 
+from dossier import data
 from dossier.builder import Builder, BuildOptions
 
 ARTICLES = {
@@ -53,12 +56,16 @@ def parts_rendered(monkeypatch) -> list[str]:
     return rendered
 
 
-def cold_print(root: Path) -> bytes:
+def cold_build(root: Path) -> dict[str, bytes]:
     out = root.parent / "cold"
     shutil.rmtree(out, ignore_errors=True)
     options = BuildOptions(root / "content", out, search=False)
     assert not Builder.for_cli(options, keep_cache=False).build().errors
-    return site_files(out)["print/index.html"]
+    return site_files(out)
+
+
+def cold_print(root: Path) -> bytes:
+    return cold_build(root)["print/index.html"]
 
 
 def edit_one(root: Path) -> None:
@@ -102,3 +109,45 @@ def test_a_changed_layout_renders_every_part_again(dossier, parts_rendered):
     assert len(parts_rendered) == len(ARTICLES) + 4
     printed = site_files(dossier / "site")["print/index.html"].decode()
     assert printed.count('<h2 class="طباعة"') == len(ARTICLES) + 4
+
+
+@pytest.fixture
+def records_made(monkeypatch) -> list[str]:
+    """The pages whose data record was made (data.article_record), in order."""
+    made: list[str] = []
+    article_record = data.article_record
+
+    def counted(page, base_url):
+        made.append(page.src_path)
+        return article_record(page, base_url)
+
+    monkeypatch.setattr(data, "article_record", counted)
+    return made
+
+
+def test_an_edit_makes_again_only_the_edited_articles_data_lines(dossier, records_made):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    assert len(records_made) == len(ARTICLES) + 4
+    records_made.clear()
+    path = dossier / "content" / "meeting-07.md"
+    path.write_text(path.read_text("utf-8").replace("في الحسكة", "في القامشلي"), "utf-8")
+    assert not Builder.for_cli(options).build().errors
+    assert records_made == ["meeting-07.md"]
+    built, cold = site_files(dossier / "site"), cold_build(dossier)
+    assert "اجتماع رقم 7 في القامشلي" in built["data/articles.json"].decode()
+    assert {path: built[path] for path in data.DATA_FILES} == {
+        path: cold[path] for path in data.DATA_FILES
+    }
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(st.lists(JSON_VALUES, max_size=4))
+def test_a_json_list_joined_from_its_items_is_the_list_written_whole(values):
+    assert data.json_list([data.json_item(v) for v in values]) == data.as_json(values)
