@@ -136,31 +136,44 @@ def read_cache(path: Path, key: dict) -> dict:
     return header["build"]
 
 
-def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dict]:
-    """The pages in the cache, by path, each with the stamp of its file and its fingerprint, and the
-    record of the outputs the last build left in site/ ({"context", "keys"}); empty if unusable."""
+def read_cached_pages(path: Path, key: dict) -> tuple[dict[str, CachedPage], dict, dict]:
+    """The pages in the cache, by path, each with the stamp of its file and its fingerprint; the
+    record of the outputs the last build left in site/ ({"context", "keys", "parts"}); and each
+    page's entry as read (see write_cache); empty if unusable."""
     try:
         with open(path, "rb") as handle:
             header = orjson.loads(handle.readline())
             if not isinstance(header, dict) or header.get("key") != key:
-                return {}, {}
+                return {}, {}, {}
             data = orjson.loads(handle.read())
     except (OSError, ValueError):
-        return {}, {}
+        return {}, {}, {}
     if not isinstance(data, dict):
-        return {}, {}
+        return {}, {}, {}
     outputs = data.get("outputs")
-    return cached_pages(data), outputs if isinstance(outputs, dict) else {}
+    pages, entries = cached_pages(data)
+    return pages, outputs if isinstance(outputs, dict) else {}, entries
 
 
 def write_cache(
-    path: Path, key: dict, pages: dict[str, CachedPage], build: dict, outputs: dict
+    path: Path,
+    key: dict,
+    pages: dict[str, CachedPage],
+    build: dict,
+    outputs: dict,
+    read: dict[str, tuple[CachedPage, dict]] | None = None,
 ) -> None:
     """Write the cache atomically: a line with the build's record, then the pages and the
-    outputs' record;
-    a page whose front matter JSON cannot hold exactly is left out."""
+    outputs' record. A page still as it was read from the cache (``read``, by path: the page and
+    its entry) is written back from its entry; a page whose front matter JSON cannot hold
+    exactly is left out."""
     entries = {}
-    for page_path, (stamp, page, fingerprint) in pages.items():
+    for page_path, cached in pages.items():
+        kept = (read or {}).get(page_path)
+        if kept is not None and kept[0] is cached:
+            entries[page_path] = kept[1]
+            continue
+        stamp, page, fingerprint = cached
         encoded = encode_page(page)
         if encoded is not None:
             entries[page_path] = {"stamp": list(stamp), "page": encoded, "fingerprint": fingerprint}
@@ -172,8 +185,9 @@ def write_cache(
         log.debug("could not write the page cache %s: %s", path, error)
 
 
-def cached_pages(data: dict) -> dict[str, CachedPage]:
-    found = {}
+def cached_pages(data: dict) -> tuple[dict[str, CachedPage], dict[str, tuple[CachedPage, dict]]]:
+    """The pages of a cache file's data, and each with the entry it was read from."""
+    found, entries = {}, {}
     for page_path, entry in (data.get("pages") or {}).items():
         try:
             found[page_path] = (
@@ -183,7 +197,8 @@ def cached_pages(data: dict) -> dict[str, CachedPage]:
             )
         except (KeyError, TypeError, ValueError):
             continue
-    return found
+        entries[page_path] = (found[page_path], entry)
+    return found, entries
 
 
 def encode_page(page: Page) -> dict | None:
@@ -253,6 +268,7 @@ class PageCache:
         self.record: dict = read_cache(self.path, key) if keep else {}
         self.pages: dict[str, CachedPage] = {}  # by page path
         self.outputs: dict = {}  # the outputs the last build left in site/: {"context", "keys"}
+        self.read: dict[str, tuple[CachedPage, dict]] = {}  # each page as read from the file
         self.stamped_at: int | None = self.record.get("stamped_at")  # see vouched_stamp
         self.gazetteer_stamp: tuple | None = _tuple(self.record.get("gazetteer"))
         self._unread = keep
@@ -260,7 +276,7 @@ class PageCache:
     def read_pages(self) -> None:
         """Read the cached pages from the file, the first time a build needs them."""
         if self._unread:
-            self.pages, self.outputs = read_cached_pages(self.path, self.key)
+            self.pages, self.outputs, self.read = read_cached_pages(self.path, self.key)
             self._unread = False
 
     def unchanged(self, inputs: str, site_stamp: tuple | None) -> bool:
@@ -281,7 +297,7 @@ class PageCache:
             "stamped_at": self.stamped_at,
         }
         if self.keep:
-            write_cache(self.path, self.key, self.pages, self.record, self.outputs)
+            write_cache(self.path, self.key, self.pages, self.record, self.outputs, self.read)
 
     def forget_file(self) -> None:
         """Remove the file: a build that keeps no file changed site/ (the file's record is void)."""

@@ -13,7 +13,7 @@ from conftest import TINY_SITE, make_site, page, site_files
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossier import data
+from dossier import cache, data
 from dossier.builder import Builder, BuildOptions
 
 ARTICLES = {
@@ -151,3 +151,29 @@ JSON_VALUES = st.recursive(
 @given(st.lists(JSON_VALUES, max_size=4))
 def test_a_json_list_joined_from_its_items_is_the_list_written_whole(values):
     assert data.json_list([data.json_item(v) for v in values]) == data.as_json(values)
+
+
+def test_an_edit_encodes_only_the_edited_page_into_the_cache(dossier, monkeypatch):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    encoded: list[str] = []
+    encode_page = cache.encode_page
+
+    def counted(page):
+        encoded.append(page.src_path)
+        return encode_page(page)
+
+    monkeypatch.setattr(cache, "encode_page", counted)
+    edit_one(dossier)
+    assert not Builder.for_cli(options).build().errors
+    assert encoded == ["meeting-07.md"]
+    before = cache.cache_path(dossier / "site").read_bytes()
+    (dossier / "content" / "meeting-09.md").unlink()
+    assert not Builder.for_cli(options).build().errors
+    assert encoded == ["meeting-07.md"]  # nothing else to encode: the rest is written back
+    after = cache.cache_path(dossier / "site").read_bytes()
+    assert b"meeting-09.md" in before and b"meeting-09.md" not in after
+    path = dossier / "content" / "meeting-11.md"  # and the cache written back reads back
+    path.write_text(path.read_text("utf-8").replace("بالتفصيل", "باختصار"), "utf-8")
+    assert Builder.for_cli(options).build().rendered < 20
+    assert site_files(dossier / "site") == cold_build(dossier)
