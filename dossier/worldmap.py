@@ -125,8 +125,11 @@ def _view_box(frame: _Frame) -> str:
     return f"0 0 {WIDTH} {round(frame.height)}"
 
 
+@lru_cache(maxsize=1024)
 def _outlines(frame: _Frame) -> tuple[str, ...]:
-    """The outline of each country in the frame as SVG path data, a point every 2 units at most."""
+    """The outline of each country in the frame as SVG path data, a point every 2 units at most.
+
+    Kept by frame: a place's locator map is drawn on each part of its listing."""
     paths = []
     for box, polygons in country_polygons():
         if not frame.meets(box):

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 from conftest import make_site, page, run_cli
 
+from dossier import worldmap
 from dossier.worldmap import country_polygons, locator_map, places_map
 
 GAZETTEER = """\
@@ -94,3 +95,15 @@ def test_markers_fall_where_their_coordinates_are():
 
 def test_the_outlines_are_natural_earth_countries():
     assert len(country_polygons()) > 150
+
+
+def test_a_places_locator_map_is_drawn_once_for_all_its_listing_parts(monkeypatch):
+    clipped = []
+    clip = worldmap._clip
+    monkeypatch.setattr(worldmap, "_clip", lambda *args: clipped.append(1) or clip(*args))
+    worldmap._outlines.cache_clear()
+    place = Place("دير الزور", (35.33, 40.14))
+    first = locator_map(place)
+    drawn = len(clipped)
+    assert drawn > 0
+    assert locator_map(place) == first and len(clipped) == drawn
