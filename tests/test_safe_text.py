@@ -6,7 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from dossier.safe_text import BIDI, EMBEDDINGS, ISOLATES, PDF, PDI, balance_bidi, fit_for_output
+from dossier.safe_text import (
+    BIDI,
+    EMBEDDINGS,
+    ILLEGAL,
+    ISOLATES,
+    PDF,
+    PDI,
+    UNFIT,
+    balance_bidi,
+    fit_for_output,
+)
 
 RLO, RLI, LRE = "\u202e", "\u2067", "\u202a"
 
@@ -60,3 +70,10 @@ def test_any_text_comes_out_balanced_keeping_its_letters(text):
     assert balanced(cleaned)
     assert BIDI.sub("", cleaned) == BIDI.sub("", text).replace("\x0b", "").replace("\ufffe", "")
     assert fit_for_output(cleaned) == cleaned
+
+
+def test_the_one_class_searched_for_is_the_illegal_characters_and_the_bidi_controls():
+    for code in range(0x10000):
+        character = chr(code)
+        expected = bool(ILLEGAL.search(character) or BIDI.search(character))
+        assert bool(UNFIT.search(character)) == expected, hex(code)
