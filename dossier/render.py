@@ -14,7 +14,7 @@ import logging
 import posixpath
 import sys
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, urlsplit
@@ -495,7 +495,7 @@ class Renderer:
             return cached
 
         def link(target: str) -> str:
-            return root + quote(target, safe=URL_SAFE)
+            return root + url_quote(target)
 
         def term_link(kind: str, name: str) -> str | None:
             target = self.term_path(kind, name)
@@ -736,6 +736,12 @@ def listing_parts(first_path: str, pages: tuple[Page, ...], per_page: int) -> li
         )
         for n in range(1, total + 1)
     ]
+
+
+@lru_cache(maxsize=65536)
+def url_quote(target: str) -> str:
+    """A link's target percent-encoded; kept, since the same targets are linked from many pages."""
+    return quote(target, safe=URL_SAFE)
 
 
 def _template_location(error: Exception, template_name: str) -> tuple[str, int | None]:
