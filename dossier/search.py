@@ -14,19 +14,30 @@ import shutil
 import subprocess
 import sys
 import zlib
+from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 from .errors import ContentError
 from .index_files import ENTRY_FILE, make_reproducible
 from .search_source import SOURCE_DIR, indexed_pages, write_search_source
 from .shards import (
+    DELTA,
     MANIFEST,
+    RECORDS,
+    Delta,
+    in_shard_zero,
     is_shard_folder,
+    page_digest,
+    plan_delta,
     plan_shards,
-    read_manifest,
-    shard_digest,
+    read_records,
+    records_key,
+    shard_count,
     shard_folder,
+    shard_of,
     write_manifest,
+    write_records,
 )
 
 log = logging.getLogger(__name__)
@@ -82,26 +93,115 @@ def has_articles(site_dir: Path) -> bool:
 
 
 def update_index(site_dir: Path, index_dir: Path) -> list[str]:
-    """Make index_dir the index of site_dir's pages, indexing only the shards whose records changed.
+    """Make index_dir the index of site_dir's pages: a few changed pages go to the delta, more
+    index their shards again; unchanged shards are kept as they are.
 
     index_dir may hold the last build's index (hard links shared with the live site): a shard
     indexed again is unlinked first, never written into.
     """
-    members = plan_shards(site_dir, indexed_pages(site_dir))
-    version = pagefind_version()
-    digests = {shard: shard_digest(site_dir, pages, version) for shard, pages in members.items()}
-    recorded = read_manifest(index_dir) if index_dir.is_dir() else {}
+    paths = [page.relative_to(site_dir).as_posix() for page in indexed_pages(site_dir)]
+    members = plan_shards(paths)
+    count = shard_count(len(paths))
+    key = records_key(pagefind_version(), count)
+    digests = {path: page_digest(site_dir, path) for path in paths}
+    records = read_records(index_dir, key) if index_dir.is_dir() else {}
     written = _remove_other_shards(index_dir, set(members))
-    for shard, pages in members.items():
-        folder = shard_folder(index_dir, shard)
-        if recorded.get(str(shard)) == digests[shard] and (folder / ENTRY_FILE).is_file():
-            continue
-        written += _clear_shard(index_dir, shard)
-        written += run_pagefind(site_dir, pages, folder, index_dir)
-    if written or recorded != {str(shard): digest for shard, digest in digests.items()}:
-        write_manifest(index_dir, digests)
+    delta = plan_delta(digests, records, members)
+    if delta is not None:
+        written += index_delta(site_dir, index_dir, delta, (count, records))
+        delta = delta if delta.uncount is not None else None  # a fragment shared: no delta
+    if delta is None:
+        written += _clear_delta(index_dir)
+        written += index_shards(site_dir, index_dir, members, digests, (key, records))
+    if written or not (index_dir / MANIFEST).is_file():
+        write_manifest(index_dir, list(members), delta)
         written.append(f"{SEARCH_DIR}/{MANIFEST}")
     return sorted(set(written))
+
+
+def index_shards(
+    site_dir: Path,
+    index_dir: Path,
+    members: dict[int, list[str]],
+    digests: dict[str, str],
+    recorded: tuple[str, dict[str, list[str]]],
+) -> list[str]:
+    """Index again each shard whose pages are not those its records hold; update the records."""
+    key, records = recorded
+    count, written, kept = shard_count(len(digests)), [], {}
+    for shard, paths in members.items():
+        held = {path: r for path, r in records.items() if shard_of(path, count) == shard}
+        folder = shard_folder(index_dir, shard)
+        if {p: r[0] for p, r in held.items()} == {p: digests[p] for p in paths} and (
+            folder / ENTRY_FILE
+        ).is_file():
+            kept.update(held)
+            continue
+        written += _clear_shard(index_dir, shard)
+        written += run_pagefind(site_dir, [site_dir / path for path in paths], folder, index_dir)
+        fragments = fragment_ids(folder)
+        kept.update({path: [digests[path], fragments[path]] for path in paths})
+    if kept != records or not (index_dir / RECORDS).is_file():
+        write_records(index_dir, key, kept)
+    return written
+
+
+def index_delta(
+    site_dir: Path, index_dir: Path, delta: Delta, recorded: tuple[int, dict]
+) -> list[str]:
+    """Index the delta's pages into pagefind/delta/; set what the search page drops and uncounts.
+
+    A page whose fragment is the same in the delta (the sample; a page whose change Pagefind does
+    not index) keeps it, and the search page shows it once; the others' shard copies are dropped.
+    A fragment to drop must be no other page's: else delta.uncount stays None, and the shards are
+    indexed again instead.
+    """
+    shards, records = recorded
+    folder = index_dir / DELTA
+    written = _clear_delta(index_dir)
+    written += run_pagefind(site_dir, [site_dir / p for p in delta.pages], folder, index_dir)
+    fresh = fragment_ids(folder)
+    delta.hidden = sorted(f for path, f in delta.replaced.items() if fresh.get(path) != f)
+    uses = Counter([record[1] for record in records.values()] + list(fresh.values()))
+    if all(uses[fragment] == 1 for fragment in delta.hidden):
+        delta.uncount = filter_counts(index_dir, delta.replaced, shards)
+    return written
+
+
+def fragment_ids(folder: Path) -> dict[str, str]:
+    """Each page's fragment in an index folder (the id its search results carry), by output path."""
+    found = {}
+    for path in (folder / "fragment").glob("*.pf_fragment"):
+        url = _fragment(path)["url"]
+        found[unquote(url.lstrip("/")) + ("index.html" if url.endswith("/") else "")] = path.stem
+    return found
+
+
+def filter_counts(index_dir: Path, replaced: dict[str, str], shards: int) -> dict:
+    """How many times each filter value is counted by the shards' copies of these pages."""
+    counts: dict[str, dict[str, int]] = {}
+    for path, fragment in sorted(replaced.items()):
+        folder = shard_folder(index_dir, shard_of(path, shards))
+        for kind, values in _fragment(folder / "fragment" / f"{fragment}.pf_fragment")[
+            "filters"
+        ].items():
+            for value in values:
+                counts.setdefault(kind, {})[value] = counts.get(kind, {}).get(value, 0) + 1
+    return counts
+
+
+def _fragment(path: Path) -> dict:
+    data = gzip.decompress(path.read_bytes())
+    return json.loads(data[data.index(b"{") :])
+
+
+def _clear_delta(index_dir: Path) -> list[str]:
+    folder = index_dir / DELTA
+    if not folder.is_dir():
+        return []
+    removed = shard_files(folder, index_dir)
+    shutil.rmtree(folder)
+    return removed
 
 
 def _remove_other_shards(index_dir: Path, shards: set[int]) -> list[str]:
@@ -121,7 +221,7 @@ def _clear_shard(index_dir: Path, shard: int) -> list[str]:
         return []
     removed = shard_files(folder, index_dir)
     for entry in list(folder.iterdir()):
-        if is_shard_folder(entry.name) or entry.name == MANIFEST:
+        if not in_shard_zero(entry.name):
             continue
         if entry.is_dir():
             shutil.rmtree(entry)
@@ -134,7 +234,7 @@ def _shard_files(folder: Path) -> list[Path]:
     """A shard's files: those under its folder, the other shards' folders left out."""
     found = []
     for entry in folder.iterdir():
-        if is_shard_folder(entry.name) or entry.name == MANIFEST:
+        if not in_shard_zero(entry.name):
             continue
         found += [p for p in entry.rglob("*") if p.is_file()] if entry.is_dir() else [entry]
     return found

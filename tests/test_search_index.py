@@ -3,6 +3,7 @@ removed with --no-search, never left behind by SIGTERM."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -349,13 +350,12 @@ def inodes(folder: Path) -> dict[str, int]:
 
 
 def shard_named(path: str) -> str:
-    """Which shard an index file belongs to ("manifest" for the list of shards)."""
+    """Which shard an index file belongs to ("manifest", "records", "delta" for the others)."""
     from dossier import shards
 
     first = path.split("/")[0]
-    return (
-        first if shards.is_shard_folder(first) else "manifest" if path == shards.MANIFEST else "0"
-    )
+    names = {shards.MANIFEST: "manifest", shards.RECORDS: "records", shards.DELTA: "delta"}
+    return first if shards.is_shard_folder(first) else names.get(first, "0")
 
 
 def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_path, monkeypatch):
@@ -379,7 +379,8 @@ def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_
 
     after = inodes(index)
     renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
-    assert renewed == {str(shards.shard_of("articles/n0017/index.html", count)), "manifest"}
+    shard = str(shards.shard_of("articles/n0017/index.html", count))
+    assert renewed == {shard, "manifest", "records"}
     assert (
         len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["merge"]) == count - 1
     )
@@ -405,8 +406,9 @@ def test_the_preview_reindexes_only_the_changed_shard_and_swaps_it_in(tmp_path, 
 
     after = inodes(index)
     renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
-    count = len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["digests"])
-    assert renewed == {str(shards.shard_of("articles/n0003/index.html", count)), "manifest"}
+    count = len(json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))["merge"]) + 1
+    shard = str(shards.shard_of("articles/n0003/index.html", count))
+    assert renewed == {shard, "manifest", "records"}
     assert not (site / ".pagefind-new").exists() and not (site / ".pagefind-old").exists()
 
 
@@ -419,3 +421,149 @@ def test_shards_double_as_the_dossier_grows_and_stay_put_between():
     for path in paths:  # doubling the shards splits each in two: a page moves only within its half
         assert shard_of(path, 8) % 4 == shard_of(path, 4)
     assert len({shard_of(path, 4) for path in paths}) == 4
+
+
+def edit(content: Path, name: str, paragraph: str) -> None:
+    article = content / name
+    article.write_text(article.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def small_delta(monkeypatch):
+    """A delta of at most 3 changed pages and a sample of 4: a 40-article dossier uses one."""
+    from dossier import shards
+
+    monkeypatch.setattr(shards, "DELTA_PAGES", 3)
+    monkeypatch.setattr(shards, "SAMPLE_PAGES", 4)
+    return shards
+
+
+@pytest.fixture
+def forty(tmp_path, small_delta):
+    """A 40-article dossier built with its index: (its folder, the index, the index's records)."""
+    root = make_site(tmp_path / "dossier", {**TINY_SITE, **many_articles(40)})
+    assert not cli_build(root / "content", root / "site").errors
+    index = root / "site" / SEARCH_DIR
+    records = json.loads((index / small_delta.RECORDS).read_text(encoding="utf-8"))["pages"]
+    return root, index, records
+
+
+def test_an_edit_goes_to_the_delta_and_leaves_every_shard_as_it_was(forty, small_delta):
+    shards, (root, index, old) = small_delta, forty
+    before = inodes(index)
+    edit(root / "content", "n0017.md", "فقرة أضافها المحرر عن الرقة.")
+
+    assert not cli_build(root / "content", root / "site").errors
+
+    after = inodes(index)
+    assert {shard_named(p) for p in after if before.get(p) != after[p]} == {"delta", "manifest"}
+    manifest = json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["merge"][-1] == "delta/"
+    assert manifest["hidden"] == [old["articles/n0017/index.html"][1]]  # its shard's old copy
+    entry = json.loads((index / "delta" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["ar"]["page_count"] == 1 + 4  # the edited page and the sample
+    # The edited page is counted once under its place: its shard's copy is taken off, and so are
+    # the sample's, counted in their shard and in the delta.
+    sample_places = sum(
+        "القامشلي" in filters_of(index, path) for path in sample_paths(old, index, "n0017")
+    )
+    assert manifest["uncount"]["places"]["القامشلي"] == 1 + sample_places
+
+
+def filters_of(index: Path, path: str) -> list[str]:
+    from dossier.search import fragment_ids
+
+    for folder in [index, *[p for p in index.iterdir() if p.name.isdigit()]]:
+        found = fragment_ids(folder)
+        if path in found:
+            data = gzip.decompress(
+                (folder / "fragment" / f"{found[path]}.pf_fragment").read_bytes()
+            )
+            return json.loads(data[data.index(b"{") :])["filters"].get("places", [])
+    raise AssertionError(path)
+
+
+def sample_paths(records: dict, index: Path, edited: str) -> list[str]:
+    from dossier.search import fragment_ids
+
+    return [p for p in fragment_ids(index / "delta") if edited not in p and p in records]
+
+
+def test_more_edits_than_the_delta_holds_index_their_shards_as_a_cold_build(forty):
+    root = forty[0]
+    for name in ("n0003.md", "n0011.md"):
+        edit(root / "content", name, "فقرة أضافها المحرر عن الرقة.")
+        assert not cli_build(root / "content", root / "site").errors
+    assert (root / "site" / SEARCH_DIR / "delta").is_dir()  # two edits: still the delta's
+    for name in ("n0020.md", "n0031.md"):
+        edit(root / "content", name, "وأضاف المحرر سطرًا عن دير الزور.")
+
+    assert not cli_build(root / "content", root / "site").errors
+
+    assert not (root / "site" / SEARCH_DIR / "delta").exists()
+    assert not cli_build(root / "content", root / "cold").errors
+    assert index_bytes(root / "site") == index_bytes(root / "cold")
+
+
+def test_a_removed_article_is_hidden_from_search_until_its_shard_is_indexed(forty, small_delta):
+    shards, (root, index, old) = small_delta, forty
+    (root / "content" / "n0005.md").unlink()
+
+    assert not cli_build(root / "content", root / "site").errors
+
+    manifest = json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))
+    assert old["articles/n0005/index.html"][1] in manifest["hidden"]
+    assert "articles/n0005/index.html" not in shards_pages(index / "delta")
+
+
+def shards_pages(folder: Path) -> set[str]:
+    from dossier.search import fragment_ids
+
+    return set(fragment_ids(folder))
+
+
+def test_plan_delta_takes_few_changes_and_leaves_many_to_the_shards(small_delta):
+    shards = small_delta
+    paths = [f"articles/a{n:03d}/index.html" for n in range(40)]
+    digests = {path: "d" for path in paths}
+    records = {path: ["d", f"ar_{n:07x}"] for n, path in enumerate(paths)}
+    members = shards.plan_shards(paths)
+    assert shards.plan_delta(digests, records, members) is None  # nothing changed
+    assert shards.plan_delta(digests, {}, members) is None  # no records: index the shards
+    one = shards.plan_delta({**digests, paths[7]: "e"}, records, members)
+    assert one.replaced[paths[7]] == records[paths[7]][1] and len(one.doubled) == 4
+    assert paths[7] in one.pages and paths[7] not in one.doubled and len(one.pages) == 5
+    many = {**digests, **{path: "e" for path in paths[:4]}}
+    assert shards.plan_delta(many, records, members) is None  # more than DELTA_PAGES
+    few_pages = {path: "d" for path in paths[:12]}
+    small = shards.plan_delta({**few_pages, paths[0]: "e"}, records, shards.plan_shards(paths[:12]))
+    assert small is None  # the shard is hardly larger than the delta would be
+
+
+def test_a_fragment_the_delta_would_hide_shared_by_another_page_indexes_the_shards(
+    forty, small_delta, monkeypatch
+):
+    """Results are dropped by fragment: if the edited page's old one were also another page's
+    (Pagefind's ids are unique within one index only), that page would vanish from search."""
+    from dossier import search
+
+    shards, (root, index, old) = small_delta, forty
+    clashing = old["articles/n0017/index.html"][1]
+    real = search.fragment_ids
+
+    def clash(folder: Path) -> dict[str, str]:
+        found = real(folder)
+        if folder.name == shards.DELTA:  # a sample page's new fragment has the same id
+            found[next(p for p in found if "n0017" not in p)] = clashing
+        return found
+
+    monkeypatch.setattr(search, "fragment_ids", clash)
+    edit(root / "content", "n0017.md", "فقرة أضافها المحرر عن الرقة.")
+
+    assert not cli_build(root / "content", root / "site").errors
+
+    assert not (index / shards.DELTA).exists()
+    assert "hidden" not in json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))
+    monkeypatch.setattr(search, "fragment_ids", real)
+    assert not cli_build(root / "content", root / "cold").errors
+    assert index_bytes(root / "site") == index_bytes(root / "cold")

@@ -113,6 +113,18 @@
     return forms;
   }
 
+  // The filter counts without the pages counted twice (in a shard and in the delta).
+  function uncounted(available, twice) {
+    Object.keys(twice).forEach(function (kind) {
+      Object.keys(twice[kind]).forEach(function (value) {
+        if (!available[kind] || !(value in available[kind])) return;
+        available[kind][value] -= twice[kind][value];
+        if (available[kind][value] <= 0) delete available[kind][value];
+      });
+    });
+    return available;
+  }
+
   function activeFilters() {
     var filters = {};
     Object.keys(selects).forEach(function (kind) {
@@ -299,7 +311,7 @@
         var seen = {};
         searches.forEach(function (search) {
           search.results.forEach(function (r) {
-            if (!seen[r.id]) { seen[r.id] = true; found.push(r); }
+            if (!seen[r.id] && !hidden[r.id]) { seen[r.id] = true; found.push(r); }
           });
         });
         return showMore(queryForms);
@@ -315,19 +327,25 @@
     .then(function (response) { return response.ok ? response.json() : {}; })
     .then(function (map) { spellings = map; }, function () { /* search still works by the words alone */ });
   // A large dossier's index is in shards (pagefind/shards.json lists them): each is merged into this
-  // one, and a search asks them all. A small dossier's is one, and may have no list.
+  // one, and a search asks them all. A small dossier's is one, and may have no list. Pages edited
+  // since their shard was indexed are in a small delta index: their shards' copies are dropped from
+  // results (hidden), and filter values counted twice are taken off (uncount).
   var shardsLoaded = fetch(new URL("shards.json", pagefindUrl))
     .then(function (response) { return response.ok ? response.json() : {}; })
-    .then(function (shards) { return shards.merge || []; }, function () { return []; });
+    .then(function (shards) { return shards; }, function () { return {}; });
+  var hidden = {};
   import(pagefindUrl.href).then(function (module) {
     pagefind = module;
     return Promise.all([pagefind.options({ baseUrl: "/" }), shardsLoaded]);
   }).then(function (loaded) {
-    return Promise.all(loaded[1].map(function (folder) {
+    (loaded[1].hidden || []).forEach(function (id) { hidden[id] = true; });
+    return Promise.all((loaded[1].merge || []).map(function (folder) {
       return pagefind.mergeIndex(new URL(folder, pagefindUrl).href, { baseUrl: "/" });
     }));
   }).then(function () {
-    return pagefind.filters();
+    return Promise.all([pagefind.filters(), shardsLoaded]);
+  }).then(function (loaded) {
+    return uncounted(loaded[0], loaded[1].uncount || {});
   }).then(function (available) {
     return spellingsLoaded.then(function () { return available; });
   }).then(function (available) {

@@ -1,4 +1,5 @@
-"""A search over an index in shards finds what one index finds: every spelling, every filter."""
+"""A search over an index in shards, or with a delta of edited pages, finds what one index finds:
+every spelling, every filter, each page once."""
 
 from __future__ import annotations
 
@@ -41,13 +42,14 @@ def sharded_page(browser, sharded_site):
     context.close()
 
 
+@pytest.mark.parametrize("index", ["sharded_page", "delta_page"])
 @pytest.mark.parametrize(
     "query,titles,case",
     QUERY_VARIANTS + ARTICLE_VARIANTS,
     ids=[v[2] for v in QUERY_VARIANTS + ARTICLE_VARIANTS],
 )
-def test_every_spelling_finds_its_articles_across_shards(sharded_page, query, titles, case):
-    assert set(search(sharded_page, query)) == titles, case
+def test_every_spelling_finds_its_articles_in_shards_and_delta(request, index, query, titles, case):
+    assert set(search(request.getfixturevalue(index), query)) == titles, case
 
 
 def test_filters_count_the_pages_of_every_shard(sharded_page):
@@ -73,3 +75,54 @@ def test_a_query_downloads_one_script_and_one_webassembly(browser, sharded_site)
     ], fetched
     assert [name for name in fetched if name.startswith("wasm.")] == ["wasm.ar.pagefind"], fetched
     assert any(name.startswith("1/") for name in fetched), fetched  # a merged shard was searched
+
+
+A_TITLE = "وصول رتل إلى القامشلي"
+
+
+@pytest.fixture(scope="module")
+def delta_site(tmp_path_factory):
+    """The search tests' dossier after two articles were edited: their new text is in the delta."""
+    from dossier import shards
+    from dossier.builder import Builder, BuildOptions
+
+    root = make_site(
+        tmp_path_factory.mktemp("delta"), {**TINY_SITE, "content/2019-d.md": CLITICS_ARTICLE}
+    )
+    options = BuildOptions(root / "content", root / "site", base_url=BASE_URL)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "SAMPLE_PAGES", 1)
+        assert not Builder.for_cli(options).build().errors
+        edited = root / "content/2019-a.md"
+        text = edited.read_text(encoding="utf-8").replace(
+            "دخل رتل إلى القامشلي اليوم.",
+            "دخل رتل إلى القامشلي مساء الأحد. ووصلت تعزيزات إلى الرقة.",
+        )
+        edited.write_text(text, encoding="utf-8")
+        clitics = root / "content/2019-d.md"
+        clitics.write_text(clitics.read_text(encoding="utf-8") + "\nوتابعت سيرها.\n", "utf-8")
+        assert not Builder.for_cli(options).build().errors
+    manifest = json.loads((root / "site/pagefind/shards.json").read_text(encoding="utf-8"))
+    assert manifest["merge"] == ["delta/"] and len(manifest["hidden"]) == 2, manifest
+    with serve(root / "site") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def delta_page(browser, delta_site):
+    context, page, visit = new_page(browser, delta_site.url("search/index.html"))
+    yield page
+    context.close()
+    assert visit.console_errors == []
+
+
+def test_an_edited_article_is_found_by_its_new_words_once_and_not_by_its_old(delta_page):
+    assert search(delta_page, "الرقة") == [A_TITLE]
+    assert search(delta_page, "القامشلي").count(A_TITLE) == 1
+    assert A_TITLE not in search(delta_page, "اليوم")
+
+
+def test_filters_count_an_edited_article_once(delta_page):
+    delta_page.wait_for_selector("#filter-places", state="attached")
+    options = delta_page.locator("#filter-places option").all_inner_texts()
+    assert "القامشلي (2)" in options and "سوريا (3)" in options, options
