@@ -162,8 +162,8 @@ class Renderer:
         self.fingerprints = fingerprints or {}  # of each page, by src_path
         # per-page parts as the last build left them (see RenderMemo), those rendered by this job
         kept_parts = kept.parts if kept is not None else self.memo.parts
-        self.print_parts: dict[str, list] = kept_parts.get("print") or {}
-        self.data_parts: dict[str, list] = kept_parts.get("data") or {}
+        self.print_parts: dict[str, list] = _mapping(kept_parts.get("print"))
+        self.data_parts: dict[str, list] = _mapping(kept_parts.get("data"))
         self.fresh_parts: dict[str, list] = {}
         self._part_macros: dict[str, object] = {}  # print_parts.html's, by root
 
@@ -605,6 +605,12 @@ class PrintPart:
 
     contents: Markup
     article: Markup
+
+
+def _mapping(value: object) -> dict:
+    """A kept dict of parts, or none if what was kept (say, a cache file edited by hand) is not
+    one."""
+    return value if isinstance(value, dict) else {}
 
 
 def _part_of(part: object, made_from: list[str], size: int) -> bool:

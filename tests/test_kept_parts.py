@@ -4,6 +4,7 @@ the preview's memory, and the files stay byte for byte a cold build's."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -176,4 +177,17 @@ def test_an_edit_encodes_only_the_edited_page_into_the_cache(dossier, monkeypatc
     path = dossier / "content" / "meeting-11.md"  # and the cache written back reads back
     path.write_text(path.read_text("utf-8").replace("بالتفصيل", "باختصار"), "utf-8")
     assert Builder.for_cli(options).build().rendered < 20
+    assert site_files(dossier / "site") == cold_build(dossier)
+
+
+def test_parts_damaged_in_the_cache_file_are_made_again(dossier):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    path = cache.cache_path(dossier / "site")
+    header, body = path.read_bytes().split(b"\n", 1)
+    data = json.loads(body)
+    data["outputs"]["parts"] = {"print": ["نص"], "data": {"meeting-03.md": "نص", "x.md": [1]}}
+    path.write_bytes(header + b"\n" + json.dumps(data).encode())
+    edit_one(dossier)
+    assert not Builder.for_cli(options).build().errors
     assert site_files(dossier / "site") == cold_build(dossier)
