@@ -57,6 +57,7 @@ STATUS_NAMES = {"new": "لم تُراجع بعد", "reviewed": "مُراجَعة
 # Placeholders for the root-relative prefix of links in a card, replaced for each listing depth.
 CARD_ROOT, CARD_ROOT_OR_DOT = "\ue000root\ue000", "\ue000root-or-dot\ue000"
 CARD_HEADING = "\ue000heading\ue000"  # and for its heading's level, so one render serves all
+PART_KINDS = ("card", "print", "data")  # the parts kept per page (RenderMemo.parts)
 
 
 class TemplateProblem(ContentError):
@@ -111,8 +112,9 @@ class RenderMemo:
 
     def __init__(self) -> None:
         self.outputs: dict[str, tuple[tuple, Output]] = {}
-        self.cards: dict[str, tuple[Page, str]] = {}  # by slug
-        # per page, by src_path: "print" the print edition's part, "data" its data files' lines
+        # by kind, then page (src_path): each page's card ("card"), part of the print edition
+        # ("print"), lines of the data files ("data"), each a list that starts with the
+        # fingerprint of the page it was made from (see Renderer.kept_part)
         self.parts: dict[str, dict[str, list]] = {}
 
 
@@ -160,11 +162,12 @@ class Renderer:
         self._contexts: dict[str, dict] = {}
         self._term_paths: dict[tuple[str, str], str | None] = {}
         self.fingerprints = fingerprints or {}  # of each page, by src_path
-        # per-page parts as the last build left them (see RenderMemo), those rendered by this job
+        # per-page parts (see RenderMemo.parts): as the last build left them, made in this process,
+        # and made by the job being rendered (to go back from a worker with its result)
         kept_parts = kept.parts if kept is not None else self.memo.parts
-        self.print_parts: dict[str, list] = _mapping(kept_parts.get("print"))
-        self.data_parts: dict[str, list] = _mapping(kept_parts.get("data"))
-        self.fresh_parts: dict[str, list] = {}
+        self.kept_parts = {kind: _mapping(kept_parts.get(kind)) for kind in PART_KINDS}
+        self.made_parts: dict[str, dict[str, list]] = {kind: {} for kind in PART_KINDS}
+        self.job_parts: dict[str, dict[str, list]] = {kind: {} for kind in PART_KINDS}
         self._part_macros: dict[str, object] = {}  # print_parts.html's, by root
 
     def render_all(self, static: dict[str, Path]) -> Rendered:
@@ -178,26 +181,40 @@ class Renderer:
         if problems:
             raise problems[0]
         rendered = Rendered([], len(jobs), [])
-        fresh_parts = {}
         results_in_order = iter(results)
         for item in planned:
             if isinstance(item, Job):
                 result = next(results_in_order)
                 if isinstance(result, WithParts):
-                    result, fresh_parts = result.result, {**fresh_parts, **result.parts}
+                    for kind, parts in result.parts.items():
+                        self.made_parts[kind].update(parts)
+                    result = result.result
                 item = self.finished(item, result, rendered.written)
             rendered.outputs.append(item)
-        rendered.parts = self.memo.parts = self.current_parts(fresh_parts)
+        rendered.parts = self.memo.parts = self.current_parts()
         return rendered
 
-    def current_parts(self, fresh: dict[str, list]) -> dict[str, dict[str, list]]:
-        """The per-page parts as they stand after this render (see RenderMemo.parts)."""
-        prints = {}
+    def current_parts(self) -> dict[str, dict[str, list]]:
+        """Each page's parts as they stand after this render (see RenderMemo.parts)."""
+        current: dict[str, dict[str, list]] = {kind: {} for kind in PART_KINDS}
         for page in self.site.pages:
-            part = fresh.get(page.src_path) or self.print_parts.get(page.src_path)
-            if part is not None and part[0] == self.fingerprints.get(page.src_path):
-                prints[page.src_path] = part
-        return {"print": prints, "data": self.data_parts}
+            fingerprint = self.fingerprints.get(page.src_path)
+            for kind, parts in current.items():
+                part = self.made_parts[kind].get(page.src_path)
+                part = part or self.kept_parts[kind].get(page.src_path)
+                if isinstance(part, list) and part and part[0] == fingerprint:
+                    parts[page.src_path] = part
+        return current
+
+    def kept_part(self, kind: str, page: Page, made_from: list, size: int, make) -> list:
+        """A page's part of a kind: [its fingerprint, *made_from, *what make() returns], kept
+        while the page and made_from (say, a depth) are the same; else made again."""
+        fingerprint = self.fingerprints.get(page.src_path)
+        part = self.made_parts[kind].get(page.src_path) or self.kept_parts[kind].get(page.src_path)
+        if fingerprint is None or not _part_of(part, [fingerprint, *made_from], size):
+            part = [fingerprint, *made_from, *make()]
+            self.made_parts[kind][page.src_path] = self.job_parts[kind][page.src_path] = part
+        return part
 
     def finished(self, job: Job, result: bytes | bool, written: list[str]) -> Output:
         """A job's output with its bytes; or, when the writer took them (put), without them."""
@@ -220,14 +237,15 @@ class Renderer:
 
     def run_job(self, job: Job) -> bytes | bool | WithParts | ContentError:
         """Render one job; with ``put``, hand its bytes to the writer at once (in the worker) and
-        return whether they changed; with the print edition's parts it rendered, if any."""
-        self.fresh_parts = {}
+        return whether they changed; with the per-page parts it made, if any."""
+        self.job_parts = {kind: {} for kind in PART_KINDS}
         try:
             data = self.render(job.output_path, job.template_name, job.context)
             result = self.put(job.output_path, data) if self.put is not None else data
         except ContentError as problem:  # returned, not raised: it may travel back from a worker
             return problem
-        return WithParts(result, self.fresh_parts) if self.fresh_parts else result
+        made = {kind: parts for kind, parts in self.job_parts.items() if parts}
+        return WithParts(result, made) if made else result
 
     def plan(self, static: dict[str, Path]) -> list[Output | Job]:
         """Every output of the site: those the memo holds as they are, the rest as jobs to render.
@@ -380,14 +398,11 @@ class Renderer:
 
     def article_lines(self) -> list[tuple[str, str]]:
         """Each article's lines in the data files, made again only for the pages that changed."""
-        kept, self.data_parts = self.data_parts, {}
-        for page in self.site.pages:
-            fingerprint = self.fingerprints.get(page.src_path)
-            part = kept.get(page.src_path)
-            if fingerprint is None or not _part_of(part, [fingerprint], 3):
-                part = [fingerprint, *article_lines(page, self.base_url)]
-            self.data_parts[page.src_path] = part
-        return [(part[1], part[2]) for part in self.data_parts.values()]
+        parts = (
+            self.kept_part("data", page, [], 3, lambda p=page: article_lines(p, self.base_url))
+            for page in self.site.pages
+        )
+        return [(part[1], part[2]) for part in parts]
 
     def print_edition(self) -> Output | Job:
         """The whole dossier as one document to print: its articles oldest first (undated last),
@@ -528,35 +543,29 @@ class Renderer:
     def card(self, page: Page) -> str:
         """Render an article's card once, with placeholders where its links say how deep the
         listing is and where its heading's level goes."""
-        remembered = self.memo.cards.get(page.slug)
-        if remembered is None or remembered[0] != page:
-            context = {**self.context(CARD_ROOT), "root": CARD_ROOT_OR_DOT}
-            remembered = (
-                page,
-                self.env.get_template("card.html").render(context, page=page, heading=CARD_HEADING),
-            )
-            self.memo.cards[page.slug] = remembered
-        return remembered[1]
+        return self.kept_part("card", page, [], 2, lambda: [self.render_card(page)])[1]
+
+    def render_card(self, page: Page) -> str:
+        context = {**self.context(CARD_ROOT), "root": CARD_ROOT_OR_DOT}
+        return self.env.get_template("card.html").render(context, page=page, heading=CARD_HEADING)
 
     def print_part(self, page: Page, root: str) -> PrintPart:
         """An article's lines in the print edition (print_parts.html), rendered again only when
         its page changed: kept between builds with its page's fingerprint, and without the
         article's body, which the page holds already: [fingerprint, root, contents line, the
         article before its body, after it] (None after it: no body in it)."""
-        fingerprint = self.fingerprints.get(page.src_path)
-        part = self.fresh_parts.get(page.src_path) or self.print_parts.get(page.src_path)
-        if fingerprint is None or not _part_of(part, [fingerprint, root], 5):
-            if root not in self._part_macros:
-                template = self.env.get_template("print_parts.html")
-                self._part_macros[root] = template.make_module(self.context(root))
-            macros = self._part_macros[root]
-            article = str(macros.article(page))
-            before, body, after = article.partition(page.html) if page.html else (article, "", "")
-            cut = [before, after] if body else [article, None]
-            part = [fingerprint, root, str(macros.contents(page)), *cut]
-            self.fresh_parts[page.src_path] = part
+        part = self.kept_part("print", page, [root], 5, lambda: self.render_print_part(page, root))
         article = part[3] if part[4] is None else part[3] + page.html + part[4]
         return PrintPart(Markup(part[2]), Markup(article))
+
+    def render_print_part(self, page: Page, root: str) -> list[str | None]:
+        if root not in self._part_macros:
+            template = self.env.get_template("print_parts.html")
+            self._part_macros[root] = template.make_module(self.context(root))
+        macros = self._part_macros[root]
+        article = str(macros.article(page))
+        before, body, after = article.partition(page.html) if page.html else (article, "", "")
+        return [str(macros.contents(page)), *([before, after] if body else [article, None])]
 
     def article_of(self, slug: str | None) -> Page | None:
         """The article a timeline entry comes from."""

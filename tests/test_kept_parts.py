@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from dossier import cache, data
 from dossier.builder import Builder, BuildOptions
+from dossier.render import Renderer
 
 ARTICLES = {
     f"content/meeting-{n:02d}.md": page(
@@ -112,18 +113,23 @@ def test_a_changed_layout_renders_every_part_again(dossier, parts_rendered):
     assert printed.count('<h2 class="طباعة"') == len(ARTICLES) + 4
 
 
+def pages_given_to(monkeypatch, owner: object, name: str) -> list[str]:
+    """Count the calls of owner.name from now on: the src_path of the page each was given."""
+    given: list[str] = []
+    function = getattr(owner, name)
+
+    def counted(*args):
+        given.append(next(arg.src_path for arg in args if hasattr(arg, "src_path")))
+        return function(*args)
+
+    monkeypatch.setattr(owner, name, counted)
+    return given
+
+
 @pytest.fixture
 def records_made(monkeypatch) -> list[str]:
     """The pages whose data record was made (data.article_record), in order."""
-    made: list[str] = []
-    article_record = data.article_record
-
-    def counted(page, base_url):
-        made.append(page.src_path)
-        return article_record(page, base_url)
-
-    monkeypatch.setattr(data, "article_record", counted)
-    return made
+    return pages_given_to(monkeypatch, data, "article_record")
 
 
 def test_an_edit_makes_again_only_the_edited_articles_data_lines(dossier, records_made):
@@ -157,14 +163,7 @@ def test_a_json_list_joined_from_its_items_is_the_list_written_whole(values):
 def test_an_edit_encodes_only_the_edited_page_into_the_cache(dossier, monkeypatch):
     options = BuildOptions(dossier / "content", dossier / "site", search=False)
     assert not Builder.for_cli(options).build().errors
-    encoded: list[str] = []
-    encode_page = cache.encode_page
-
-    def counted(page):
-        encoded.append(page.src_path)
-        return encode_page(page)
-
-    monkeypatch.setattr(cache, "encode_page", counted)
+    encoded = pages_given_to(monkeypatch, cache, "encode_page")
     edit_one(dossier)
     assert not Builder.for_cli(options).build().errors
     assert encoded == ["meeting-07.md"]
@@ -190,4 +189,15 @@ def test_parts_damaged_in_the_cache_file_are_made_again(dossier):
     path.write_bytes(header + b"\n" + json.dumps(data).encode())
     edit_one(dossier)
     assert not Builder.for_cli(options).build().errors
+    assert site_files(dossier / "site") == cold_build(dossier)
+
+
+def test_listings_an_edit_renders_again_take_the_other_cards_from_the_cache(dossier, monkeypatch):
+    options = BuildOptions(dossier / "content", dossier / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    made = pages_given_to(monkeypatch, Renderer, "render_card")
+    edit_one(dossier)
+    result = Builder.for_cli(options).build()
+    assert result.rendered > 3  # its listings were rendered again, 30 cards each
+    assert made == ["meeting-07.md"]
     assert site_files(dossier / "site") == cold_build(dossier)
