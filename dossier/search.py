@@ -99,7 +99,7 @@ def update_index(site_dir: Path, index_dir: Path) -> list[str]:
     index_dir may hold the last build's index (hard links shared with the live site): a shard
     indexed again is unlinked first, never written into.
     """
-    paths = [page.relative_to(site_dir).as_posix() for page in indexed_pages(site_dir)]
+    paths = indexed_pages(site_dir)
     members = plan_shards(paths)
     count = shard_count(len(paths))
     key = records_key(pagefind_version(), count)

@@ -64,14 +64,13 @@ def indexed_record(page_html: str, article: bool) -> str:
     return page_html[start:end] if end >= 0 else page_html
 
 
-def indexed_pages(site_dir: Path) -> list[Path]:
-    """The pages search finds: each article, each entity's first page (its names and events) and
-    the timeline."""
-    found = [
-        site_dir / "timeline" / "index.html",
-        *sorted((site_dir / "timeline").glob("*/**/index.html")),
-    ]
+def indexed_pages(site_dir: Path) -> list[str]:
+    """The pages search finds, as output paths: each article, each entity's first page (its names
+    and events) and the timeline."""
+    timeline = sorted(site_dir.glob("timeline/*/**/index.html"))
+    found = ["timeline/index.html", *(p.relative_to(site_dir).as_posix() for p in timeline)]
     for folder in ("articles", *KINDS):
-        root = site_dir / folder
-        found += [Path(e.path) / "index.html" for e in (os.scandir(root) if root.is_dir() else ())]
-    return [page for page in found if page.is_file()]
+        root = os.path.join(site_dir, folder)
+        if os.path.isdir(root):
+            found += [f"{folder}/{entry.name}/index.html" for entry in os.scandir(root)]
+    return [path for path in found if os.path.isfile(os.path.join(site_dir, path))]

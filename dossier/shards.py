@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +81,8 @@ def plan_shards(paths: list[str]) -> dict[int, list[str]]:
 
 def page_digest(site_dir: Path, path: str) -> str:
     """A digest of what a page gives the index (its record)."""
-    text = (site_dir / path).read_text(encoding="utf-8")
-    record = indexed_record(text, path.startswith("articles/"))
+    with open(os.path.join(site_dir, path), encoding="utf-8") as page:
+        record = indexed_record(page.read(), path.startswith("articles/"))
     return hashlib.sha256(record.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
