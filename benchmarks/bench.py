@@ -260,7 +260,13 @@ def build_command(dossier: Path, *extra: str) -> list[str]:
 
 
 def clear_site(dossier: Path) -> None:
-    for leftover in ("site", ".site.staging", ".site.old", ".site.cache.json"):
+    for leftover in (
+        "site",
+        ".site.staging",
+        ".site.staging.json",
+        ".site.old",
+        ".site.cache.json",
+    ):
         path = dossier / leftover
         if path.is_dir():
             shutil.rmtree(path)

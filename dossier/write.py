@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 from xml.parsers import expat
 
+from . import kept_site
 from .errors import ContentError
 from .pages import RESERVED_NAMES, Output
 from .textio import TMP_PREFIX, atomic_write
@@ -81,10 +82,13 @@ def can_swap(live: Path) -> bool:
     return not parent.st_mode & stat.S_ISVTX or os.geteuid() in (parent.st_uid, live.stat().st_uid)
 
 
-def check_writable(site_dir: Path, live: Path) -> None:
-    """Refuse, before anything is written, a site folder with any folder in it we may not change."""
+def check_writable(site_dir: Path, live: Path, every_folder: bool = True) -> None:
+    """Refuse, before anything is written, a site folder with any folder in it we may not change.
+
+    Without every_folder, site/ itself only: the kept tree's record vouches that no folder in it
+    changed (its permissions included) since this tool wrote them."""
     folders = [live] if live.exists() else [live.parent]
-    for dirpath, dirnames, _ in os.walk(live):
+    for dirpath, dirnames, _ in os.walk(live) if every_folder else ():
         folders.extend(Path(dirpath, name) for name in dirnames)
     for folder in folders:
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -166,6 +170,7 @@ class InPlaceWriter:
     @contextlib.contextmanager
     def session(self) -> Iterator[InPlaceWriter]:
         check_site_folder(self.site_dir)
+        forget_kept_site(self.site_dir)  # site/ is about to change under the command line's record
         yield self
 
     def write(self, rendered: Rendered, index: Extra) -> list[str]:
@@ -190,6 +195,12 @@ def check_site_folder(site_dir: Path) -> None:
             f"refusing to replace this folder: it is not empty and was not built by build.py "
             f"(no {SITE_MARKER} file); choose another --out or empty it",
         )
+
+
+def forget_kept_site(site_dir: Path) -> bool:
+    """Remove the record of the site kept beside site/ (none beside a web root site/ links to);
+    return whether none is left."""
+    return site_dir.is_symlink() or kept_site.forget(site_dir)
 
 
 def site_stamp(site_dir: Path) -> tuple | None:
@@ -242,18 +253,31 @@ class Staging:
     def __init__(self, site_dir: Path):
         self.site_dir = site_dir
         self.live = live_dir(site_dir)
-        check_writable(site_dir, self.live)
         self.swap = can_swap(self.live)
         self.path = staging_dir(self.live if self.swap else site_dir)
+        # The old site is kept beside site/ for the next build, never beside a web root site/
+        # links to: the folder holding that may be published.
+        self.keeps = self.swap and self.live == site_dir
+        record = kept_site.read_record(self.live, self.path) if self.keeps else None
+        check_writable(site_dir, self.live, every_folder=record is None)
+        if not forget_kept_site(site_dir):
+            record = None  # a record that cannot be removed is never acted on
+        if record and kept_site.bring_up_to_date(self.live, self.path, record["lacks"]):
+            self.existing, self.source_dirs = set(record["files"]), record["live_dirs"]
+            self.clean = True
+        else:
+            self._remove_leftover()
+            self.existing, self.source_dirs, self.clean = _link_tree(self.live, self.path)
+        self._made_dirs: set[str] = set()
+
+    def _remove_leftover(self) -> None:
         if self.path.exists() or self.path.is_symlink():
             try:
-                _remove(self.path)  # left over from a build that was killed
+                _remove(self.path)  # left by a build that was killed, or a kept tree not trusted
             except OSError as error:
                 why = error.strerror or error
                 message = f"left by an earlier build and cannot be removed ({why}): remove it"
                 raise ContentError(str(self.path), None, message) from None
-        self.existing = _link_tree(self.live, self.path) if self.live.is_dir() else set()
-        self._made_dirs: set[str] = set()
 
     def put(self, output_path: str, data: bytes, previous: bytes | None = None) -> bool:
         """Put one output in the next site; return whether its bytes differ from the live site's."""
@@ -282,15 +306,16 @@ class Staging:
         removed = [p for p in self.existing - wanted if not _is_extra(p)]
         for output_path in removed:
             (self.path / output_path).unlink()
-        _prune_empty_dirs(self.path)
+            kept_site.remove_empty_parents(self.path, output_path)
         if extra is not None:
             changed = changed + extra(self.path, changed + removed)
         if not changed and not removed and self.live.is_dir():
-            self.discard()
+            self._keep_unchanged()
             return []
         try:
             if self.swap:
-                swap_in(self.path, self.live)
+                os.utime(self.path)  # site/'s stamp changes with each swap, kept tree or not
+                self._keep(swap_in(self.path, self.live), sorted(set(changed + removed)))
             else:
                 update_in_place(self.path, self.live)
                 self.discard()
@@ -298,6 +323,47 @@ class Staging:
             message = f"could not be updated: {error.strerror or error}"
             raise ContentError(str(self.site_dir), None, message) from None
         return sorted(changed + removed)
+
+    def _keep(self, old: Path | None, lacks: list[str]) -> None:
+        """Keep the old site as the next build's staging folder, with the record of what it lacks,
+        if it is still what this build started from; else remove it."""
+        if old is None:
+            return
+        try:
+            if self.keeps and self.clean and self._unchanged(old):
+                if old != self.path:
+                    os.rename(old, self.path)
+                lacks = sorted(set(lacks) | self._index_changes(old))
+                files = self.existing | set(lacks)
+                files -= {p for p in lacks if not os.path.isfile(self.live / p)}
+                kept_site.write_record(self.live, self.path, lacks, files, self.source_dirs)
+                return
+            _remove(old)
+        except OSError as error:  # the new site is in place; the next build says what is in the way
+            log.warning("%s: the old site could not be kept: %s", old, error.strerror or error)
+
+    def _keep_unchanged(self) -> None:
+        """Nothing changed: the staging folder holds what site/ holds, so it is the kept tree."""
+        try:
+            if self.keeps and self.clean and self._unchanged(self.live):
+                folders = kept_site.folder_stamps(self.path, self.source_dirs)
+                kept_site.write_record(self.live, self.path, [], self.existing, folders)
+                return
+        except OSError as error:
+            log.warning("%s: could not be kept: %s", self.path, error.strerror or error)
+        self.discard()
+
+    def _index_changes(self, old: Path) -> set[str]:
+        """The search index's files that differ from the old site's, found by their inodes: the
+        indexer need not list every file it changed (its records, say)."""
+        found = set()
+        for folder in EXTRA_DIRS:
+            found |= kept_site.changed_files(old, self.live, folder.rstrip("/"))
+        return found
+
+    def _unchanged(self, source: Path) -> bool:
+        """Whether nobody changed the site this build started from (now at source)."""
+        return kept_site.folder_stamps(source, self.source_dirs) == self.source_dirs
 
     def discard(self) -> None:
         if self.path.exists() or self.path.is_symlink():
@@ -336,7 +402,7 @@ def write_in_place(outputs: list[Output], site_dir: Path, previous: dict[str, by
     removed = [p for p in existing - wanted.keys() if not _is_extra(p)]
     for output_path in removed:
         (site_dir / output_path).unlink(missing_ok=True)
-        _remove_empty_parents(site_dir, output_path)
+        kept_site.remove_empty_parents(site_dir, output_path)
     return sorted(changed + removed)
 
 
@@ -352,13 +418,6 @@ def _files(site_dir: Path) -> set[str]:
             if path.is_file() and not path.is_symlink():
                 found.add(path.relative_to(site_dir).as_posix())
     return found
-
-
-def _remove_empty_parents(site_dir: Path, output_path: str) -> None:
-    folder = (site_dir / output_path).parent
-    while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 EXTRA_DIRS = ("pagefind/",)
@@ -382,26 +441,23 @@ def update_in_place(staging: Path, live: Path) -> None:
             _replace_file(target, data)
     for output_path in _files(live) - wanted:
         (live / output_path).unlink()
-        _remove_empty_parents(live, output_path)
+        kept_site.remove_empty_parents(live, output_path)
 
 
-def swap_in(staging: Path, site_dir: Path) -> None:
-    """Put the staging folder in place of site/ atomically, then remove the old site."""
+def swap_in(staging: Path, site_dir: Path) -> Path | None:
+    """Put the staging folder in place of site/ atomically; return where the old site is now."""
     if not site_dir.exists():
         os.rename(staging, site_dir)
-        return
-    if not _exchange(staging, site_dir):
-        # No atomic exchange on this system: two renames, with a moment between them.
-        old = site_dir.parent / f".{site_dir.name}.old"
-        if old.exists():
-            _remove(old)
-        os.rename(site_dir, old)
-        os.rename(staging, site_dir)
-        staging = old
-    try:
-        _remove(staging)
-    except OSError as error:  # the new site is in place; the next build says what is in the way
-        log.warning("%s: the old site could not be removed: %s", staging, error.strerror or error)
+        return None
+    if _exchange(staging, site_dir):
+        return staging
+    # No atomic exchange on this system: two renames, with a moment between them.
+    old = site_dir.parent / f".{site_dir.name}.old"
+    if old.exists():
+        _remove(old)
+    os.rename(site_dir, old)
+    os.rename(staging, site_dir)
+    return old
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -417,27 +473,50 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(b))
 
 
-def _link_tree(source: Path, target: Path) -> set[str]:
-    """Mirror source into target with hard links (copies where links fail); return the files'
-    output paths."""
-    found = set()
-    for dirpath, dirnames, filenames in os.walk(source):
-        # A build makes no hidden folders: those are someone's work in progress (the preview's next
-        # search index), never carried over.
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        relative = os.path.relpath(dirpath, source)
-        os.makedirs(os.path.join(target, relative), exist_ok=True)
-        for name in filenames:
-            source_file = os.path.join(dirpath, name)
-            target_file = os.path.join(target, relative, name)
-            if os.path.islink(source_file) or name.startswith(TMP_PREFIX):
-                continue  # a link planted in site/, a stopped writer's temporary file
-            try:
-                os.link(source_file, target_file)
-            except OSError:
-                shutil.copy2(source_file, target_file)
-            found.add(name if relative == "." else f"{Path(relative).as_posix()}/{name}")
-    return found
+def _link_tree(source: Path, target: Path) -> tuple[set[str], kept_site.Stamps, bool]:
+    """Mirror source into target with hard links (copies where links fail).
+
+    Return the files' output paths, the times of source's folders (each taken before the folder
+    is read: a change after it is seen) and whether everything in source was carried over.
+    """
+    found, stamps, whole = set(), {}, True
+    os.makedirs(target, exist_ok=True)
+    pending = [kept_site.ROOT]
+    while pending:
+        folder = pending.pop()
+        stamps.update(kept_site.folder_stamps(source, [folder]))
+        files, folders, skipped = _folder_entries(source, folder)
+        pending += folders
+        whole = whole and not skipped and bool(files or folders)  # empty folders are not made
+        if files:
+            os.makedirs(os.path.join(target, folder), exist_ok=True)
+        for output_path in files:
+            kept_site.link_or_copy(
+                os.path.join(source, output_path), os.path.join(target, output_path)
+            )
+        found.update(files)
+    return found, stamps, whole or not source.is_dir()
+
+
+def _folder_entries(source: Path, folder: str) -> tuple[list[str], list[str], bool]:
+    """A folder's files and folders as output paths, and whether any entry was left out.
+
+    A build makes no hidden folders: those are someone's work in progress (the preview's next
+    search index), never carried over; nor links planted in site/, nor a stopped writer's
+    temporary files."""
+    files, folders, skipped = [], [], False
+    prefix = "" if folder == kept_site.ROOT else f"{folder}/"
+    if not source.is_dir():
+        return files, folders, skipped
+    with os.scandir(os.path.join(source, folder)) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                folders.append(prefix + entry.name)
+            elif entry.is_file(follow_symlinks=False) and not entry.name.startswith(TMP_PREFIX):
+                files.append(prefix + entry.name)
+            else:
+                skipped = True
+    return files, folders, skipped
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -462,14 +541,6 @@ def _write_new_file(path: str, data: bytes, made_dirs: set[str]) -> None:
         made_dirs.add(folder)
     with open(path, "wb") as handle:  # new in staging: no live file shares it
         handle.write(data)
-
-
-def _prune_empty_dirs(root: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
-        if not dirnames and not filenames and Path(dirpath) != root:
-            os.rmdir(dirpath)
-        elif Path(dirpath) != root and not os.listdir(dirpath):
-            os.rmdir(dirpath)
 
 
 def _remove(path: Path) -> None:

@@ -25,14 +25,15 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TINY_GAZETTEER, make_site, page
 
-from dossier.search_source import indexed_pages
+from dossier.search_source import SOURCE_DIR, indexed_pages
 
 ARTICLES = 300
 KILLS = int(os.environ.get("DOSSIER_CRASH_KILLS", "30"))
 SEARCH_DIR = "pagefind"
 PLACES = ["القامشلي", "الحسكة", "سوريا", "دمشق", "حلب", "إدلب", "الرقة"]
-LEFTOVERS_ALLOWED = {"content", "site", ".site.cache.json", ".site.lock"}
-MOMENTS = ("anywhere", "late", "while indexing", "just after the swap")
+KEPT, RECORD = ".site.staging", ".site.staging.json"  # the old site kept for the next build
+LEFTOVERS_ALLOWED = {"content", "site", ".site.cache.json", ".site.lock", KEPT, RECORD}
+MOMENTS = ("anywhere", "late", "while syncing", "while indexing", "just after the swap")
 
 pytestmark = pytest.mark.slow
 
@@ -213,6 +214,7 @@ class Killer:
         )  # how long switching versions takes here: the kills are spread over it
         self.current = which_version(root / "site", references)
         assert self.current == "B"
+        assert (root / RECORD).is_file()  # the old site is kept: the indexer listed its changes
 
     def run(self, kills: int, kill) -> None:
         """Kill ``kills`` builds with ``kill(process)``, then check that one more build recovers."""
@@ -245,10 +247,13 @@ class Killer:
             delay = self.rng.uniform(0.02, self.seconds)
         elif moment == "late":
             delay = self.rng.uniform(0.8 * self.seconds, 1.1 * self.seconds)
-        elif moment == "while indexing":  # Pagefind writing into the staging folder
-            self.wait_until(process, lambda: (self.root / ".site.staging" / SEARCH_DIR).exists())
+        elif moment == "while syncing":  # the kept tree being brought up to date (record gone)
+            self.wait_until(process, lambda: not (self.root / RECORD).exists())
+            delay = self.rng.uniform(0, 0.05)
+        elif moment == "while indexing":  # Pagefind reading its pages from the staging folder
+            self.wait_until(process, lambda: (self.root / KEPT / SOURCE_DIR).exists())
             delay = self.rng.uniform(0, 0.3 * self.seconds)
-        else:  # just after the swap: the old site being removed, the page cache written
+        else:  # just after the swap: the old site being kept, the page cache written
             self.wait_until(process, lambda: site_inode(site) != before)
             delay = self.rng.uniform(0, 0.03)
         try:
