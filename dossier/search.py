@@ -143,6 +143,7 @@ def index_shards(
         kept.update({path: [digests[path], fragments[path]] for path in paths})
     if kept != records or not (index_dir / RECORDS).is_file():
         write_records(index_dir, key, kept)
+        written.append(f"{SEARCH_DIR}/{RECORDS}")
     return written
 
 

@@ -375,10 +375,14 @@ def test_an_edit_indexes_again_only_the_shard_that_holds_the_edited_article(tmp_
         edited.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر عن الرقة.\n", encoding="utf-8"
     )
 
-    assert not cli_build(root / "content", root / "site").errors
+    result = cli_build(root / "content", root / "site")
 
+    assert not result.errors
     after = inodes(index)
     renewed = {shard_named(path) for path in after if before.get(path) != after[path]}
+    assert (
+        f"{SEARCH_DIR}/{shards.RECORDS}" in result.changed
+    )  # the next build's staging relies on it
     shard = str(shards.shard_of("articles/n0017/index.html", count))
     assert renewed == {shard, "manifest", "records"}
     assert (
@@ -453,10 +457,13 @@ def test_an_edit_goes_to_the_delta_and_leaves_every_shard_as_it_was(forty, small
     before = inodes(index)
     edit(root / "content", "n0017.md", "فقرة أضافها المحرر عن الرقة.")
 
-    assert not cli_build(root / "content", root / "site").errors
+    result = cli_build(root / "content", root / "site")
 
+    assert not result.errors
     after = inodes(index)
-    assert {shard_named(p) for p in after if before.get(p) != after[p]} == {"delta", "manifest"}
+    renewed = {p for p in after if before.get(p) != after[p]}
+    assert {shard_named(p) for p in renewed} == {"delta", "manifest"}
+    assert {f"{SEARCH_DIR}/{p}" for p in renewed} <= set(result.changed)  # all said, for the next
     manifest = json.loads((index / shards.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["merge"][-1] == "delta/"
     assert manifest["hidden"] == [old["articles/n0017/index.html"][1]]  # its shard's old copy
