@@ -362,11 +362,11 @@ def check_outcome(result, root: Path, data: bytes = b"") -> None:
         assert error.src_path and "\n" not in str(error), repr(str(error))
         if error.src_path.endswith("fuzz.md") and error.line is not None:
             assert 1 <= error.line <= data.count(b"\n") + 2, str(error)
-    # Nothing beside site/ either: the staging folder a build assembles the next site in is gone
-    # after it.
-    assert {p.name for p in root.iterdir()} <= {"content", "site", "dossier.yaml"}, sorted(
-        p.name for p in root.iterdir()
-    )
+    # Nothing beside site/ either but the site before it, kept whole with its record as the next
+    # build's staging folder (write.py): never a half-assembled one.
+    names = {p.name for p in root.iterdir()}
+    assert names <= {"content", "site", "dossier.yaml", STAGING, f"{STAGING}.json"}, sorted(names)
+    assert (STAGING in names) == (f"{STAGING}.json" in names), sorted(names)
     if not result.errors:
         assert (root / "site/index.html").is_file() and (root / "site/.dossier-site").is_file()
 
