@@ -106,7 +106,8 @@ def update_index(site_dir: Path, index_dir: Path) -> list[str]:
     digests = {path: page_digest(site_dir, path) for path in paths}
     records = read_records(index_dir, key) if index_dir.is_dir() else {}
     written = _remove_other_shards(index_dir, set(members))
-    delta = plan_delta(digests, records, members)
+    whole = all((shard_folder(index_dir, shard) / ENTRY_FILE).is_file() for shard in members)
+    delta = plan_delta(digests, records, members) if whole else None
     if delta is not None:
         written += index_delta(site_dir, index_dir, delta, (count, records))
         delta = delta if delta.uncount is not None else None  # a fragment shared: no delta
@@ -154,8 +155,8 @@ def index_delta(
 
     A page whose fragment is the same in the delta (the sample; a page whose change Pagefind does
     not index) keeps it, and the search page shows it once; the others' shard copies are dropped.
-    A fragment to drop must be no other page's: else delta.uncount stays None, and the shards are
-    indexed again instead.
+    A fragment to drop must be no other page's, and each replaced page's fragment must be readable
+    in its shard: else delta.uncount stays None, and the shards are indexed again instead.
     """
     shards, records = recorded
     folder = index_dir / DELTA
@@ -165,7 +166,10 @@ def index_delta(
     delta.hidden = sorted(f for path, f in delta.replaced.items() if fresh.get(path) != f)
     uses = Counter([record[1] for record in records.values()] + list(fresh.values()))
     if all(uses[fragment] == 1 for fragment in delta.hidden):
-        delta.uncount = filter_counts(index_dir, delta.replaced, shards)
+        try:
+            delta.uncount = filter_counts(index_dir, delta.replaced, shards)
+        except (OSError, ValueError, KeyError, EOFError, zlib.error):
+            pass  # a shard's fragment is missing or damaged: its shard is indexed again
     return written
 
 

@@ -574,3 +574,20 @@ def test_a_fragment_the_delta_would_hide_shared_by_another_page_indexes_the_shar
     monkeypatch.setattr(search, "fragment_ids", real)
     assert not cli_build(root / "content", root / "cold").errors
     assert index_bytes(root / "site") == index_bytes(root / "cold")
+
+
+@pytest.mark.parametrize("damage", ["shard entry removed", "fragments removed"])
+def test_an_edit_over_a_damaged_shard_indexes_it_again(forty, small_delta, damage):
+    root, index, _ = forty
+    if damage == "shard entry removed":
+        (index / "pagefind-entry.json").unlink()
+    else:
+        for fragment in (index / "fragment").iterdir():
+            fragment.unlink()
+    edit(root / "content", "n0017.md", "فقرة أضافها المحرر عن الرقة.")
+
+    assert not cli_build(root / "content", root / "site").errors
+
+    assert not (index / small_delta.DELTA).exists()
+    assert not cli_build(root / "content", root / "cold").errors
+    assert index_bytes(root / "site") == index_bytes(root / "cold")
