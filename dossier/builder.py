@@ -14,6 +14,7 @@ from typing import Callable
 
 from .cache import (
     PageCache,
+    cache_path,
     code_version,
     dependency_versions,
     file_digest,
@@ -23,6 +24,7 @@ from .cache import (
 from .collect import collect
 from .errors import ContentError, ContentErrors
 from .gazetteer import GAZETTEER_PATH, Gazetteer, gazetteer_for
+from .kept_site import record_path
 from .load import (
     EVENTS_PATH,
     SETTINGS_FILE,
@@ -49,6 +51,7 @@ from .render import (
 )
 from .render_keys import KeptOutputs, KeyDigests, page_fingerprint
 from .search import drop_index, index_site
+from .textio import remove_stale_temporaries
 from .write import SITE_MARKER, InPlaceWriter, StagingWriter, site_stamp
 
 log = logging.getLogger(__name__)
@@ -161,6 +164,7 @@ class Builder:
         """Load -> collect -> render -> write -> index; any problem leaves site/ as it was."""
         clock = Timings()
         try:
+            self.remove_stale_temporaries()
             inputs = self.stamp_inputs()
             if self.nothing_to_do(inputs):
                 return clock.result(pages=self.cache.record.get("pages", 0))
@@ -176,6 +180,11 @@ class Builder:
         except ContentError as error:
             return clock.failed([error])
         return clock.result(changed, rendered.count, len(site.pages))
+
+    def remove_stale_temporaries(self) -> None:
+        """What a build killed while writing its cache or kept-site record left beside site/."""
+        if self.writer.keeps_record:
+            remove_stale_temporaries([cache_path(self.site_dir), record_path(self.site_dir)])
 
     def stamp_inputs(self) -> Inputs:
         """Stamp every file the build reads (by path as text: cheaper than Path objects)."""

@@ -180,7 +180,7 @@ def write_cache(
     try:
         header = orjson.dumps({"key": key, "build": build}) + b"\n"
         body = orjson.dumps({"pages": entries, "outputs": outputs})
-        atomic_write(path, (header, body), durable=False)
+        atomic_write(path, (header, body), durable=False, named=True)
     except (OSError, TypeError, ValueError) as error:  # unwritable, or text not UTF-8
         log.debug("could not write the page cache %s: %s", path, error)
 

@@ -88,7 +88,7 @@ def write_record(live: Path, kept: Path, lacks: list[str], files: set[str], kept
         "live_dirs": folder_stamps(live, sorted(live_folders)),
         "kept_dirs": kept_dirs,
     }
-    atomic_write(record_path(live), json.dumps(record).encode(), durable=False)
+    atomic_write(record_path(live), json.dumps(record).encode(), durable=False, named=True)
 
 
 def forget(live: Path) -> bool:

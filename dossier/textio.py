@@ -96,7 +96,12 @@ FILE_MODE = _file_mode()
 
 
 def atomic_write(
-    path: Path, data: bytes | Iterable[bytes], *, overwrite: bool = True, durable: bool = True
+    path: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    overwrite: bool = True,
+    durable: bool = True,
+    named: bool = False,
 ) -> bool:
     """Write bytes (or chunks of them) so that readers see the old file or the new one, never half.
 
@@ -104,10 +109,11 @@ def atomic_write(
     stray one may be) under a short name: any name that fits, fits it too. With
     ``overwrite=False`` an existing file is left alone and False is returned. ``durable`` puts the
     bytes on disk before the rename, for files only the curator has (pages); a site's outputs
-    and caches skip it: a build can make them again.
+    and caches skip it: a build can make them again. ``named``: see remove_stale_temporaries.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX)
+    prefix = temporary_prefix(path) if named else TMP_PREFIX
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix)
     try:
         os.fchmod(
             fd, FILE_MODE
@@ -129,3 +135,17 @@ def atomic_write(
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def temporary_prefix(path: Path) -> str:
+    return f"{TMP_PREFIX}{path.name}-"
+
+
+def remove_stale_temporaries(paths: list[Path]) -> None:
+    """Remove the temporary files a killed writer left for these files (written ``named``, each
+    temporary is named after its file); call it only where no other writer of them can run (a
+    build holds the site's lock)."""
+    for path in paths:
+        for stale in path.parent.glob(f"{temporary_prefix(path)}*"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TINY_GAZETTEER, make_site, page, run_cli
+from conftest import TINY_GAZETTEER, TINY_SITE, make_site, page, run_cli
 
 from dossier import write
 from dossier.builder import Builder, BuildOptions
@@ -349,3 +349,21 @@ def test_a_write_that_changes_nothing_keeps_its_staging_folder_for_the_next(tmp_
         "index.html",
     ]
     assert files_of(site) == {"index.html": "نص آخر".encode()}
+
+
+def test_a_temporary_file_a_killed_build_left_beside_site_is_removed_by_the_next(tmp_path):
+    """A build killed while writing its cache or its kept-site record leaves the temporary file;
+    the next build (even one with nothing to do) removes it, and nobody else's."""
+    from dossier.builder import Builder, BuildOptions
+
+    root = make_site(tmp_path, TINY_SITE)
+    options = BuildOptions(root / "content", root / "site", search=False)
+    assert not Builder.for_cli(options).build().errors
+    stale = [root / ".tmp-.site.cache.json-k1ll3d", root / ".tmp-.site.staging.json-k1ll3d"]
+    someone_elses = root / ".tmp-dossier.yaml-x"
+    for path in [*stale, someone_elses]:
+        path.write_bytes(b"{")
+
+    assert not Builder.for_cli(options).build().errors
+
+    assert not any(path.exists() for path in stale) and someone_elses.exists()
