@@ -3,6 +3,8 @@ worker's error leaves the site as it was. (Markdown's own shortcuts: test_load.p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import TINY_SITE, make_site, page, site_files
 
@@ -68,37 +70,32 @@ def test_a_template_error_found_by_a_worker_leaves_the_site_as_it_was(
     assert not (tmp_path / ".site.staging").exists()
 
 
+def build_held(root: Path) -> None:
+    """One process and no cache: the reference."""
+    options = BuildOptions(root / "content", root / "held", search=False)
+    assert not Builder.for_cli(options, keep_cache=False).build().errors
+
+
+def build_streamed(root: Path):
+    """Two workers putting their outputs into the staging folder, with the cache."""
+    options = BuildOptions(root / "content", root / "site", search=False, workers=2)
+    return Builder.for_cli(options).build()
+
+
 def test_workers_writing_into_staging_build_the_same_site(tmp_path, monkeypatch):
     make_site(
         tmp_path, {**TINY_SITE, "content/2019-a.md": page("عنوان", "2019-11-13", body="**نص**")}
     )
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    assert (
-        not Builder.for_cli(
-            BuildOptions(tmp_path / "content", tmp_path / "held", search=False), keep_cache=False
-        )
-        .build()
-        .errors
-    )
-    streamed = Builder.for_cli(
-        BuildOptions(tmp_path / "content", tmp_path / "site", search=False, workers=2)
-    )
-    first = streamed.build()
+    build_held(tmp_path)
+    first = build_streamed(tmp_path)
     assert not first.errors and len(first.changed) == len(site_files(tmp_path / "held"))
     assert site_files(tmp_path / "site") == site_files(tmp_path / "held")
     (tmp_path / "content" / "2019-a.md").write_text(
         page("عنوان آخر", "2019-11-13"), encoding="utf-8"
     )
-    assert (
-        not Builder.for_cli(
-            BuildOptions(tmp_path / "content", tmp_path / "held", search=False), keep_cache=False
-        )
-        .build()
-        .errors
-    )
-    second = Builder.for_cli(
-        BuildOptions(tmp_path / "content", tmp_path / "site", search=False, workers=2)
-    ).build()
+    build_held(tmp_path)
+    second = build_streamed(tmp_path)
     assert (
         "articles/2019-a/index.html" in second.changed and "static/style.css" not in second.changed
     )
